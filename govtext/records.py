@@ -1,0 +1,260 @@
+"""Records: :class:`Report` and the :class:`Corpus` that holds them.
+
+Records are frozen dataclasses; derive changed copies with :func:`dataclasses.replace`.
+All spans are half-open character offsets into ``Report.text`` unless said otherwise;
+``Report.raw_span`` maps them back to ``Report.raw`` (the decoded source of the report) and
+``Report.source_span`` to the decoded source file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+import pandas as pd
+
+from govtext.normalize import Removed
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+__all__ = ["Corpus", "Report", "SKIPPED_COLUMNS"]
+
+SKIPPED_COLUMNS = ["path", "index", "start", "end", "reason", "error"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One annual report.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier derived from the source and the report's place in it:
+        ``"000_6ac03842c3dfdc7c"`` for a file with one report, ``"003_aad2c66ccec4c55e#3"`` for
+        the third report of a compilation. In a directory, the path relative to it (POSIX,
+        without the suffix) is used.
+    text : str
+        Normalised text (simplified script, folded widths, debris removed). Every analysis works
+        on this text; every span refers to it.
+    raw : str
+        The decoded source text of this report (for HTML pages: the text extracted from the
+        page, tables as tab-separated rows).
+    source : str
+        The file it came from (or the ``source`` given to :func:`govtext.parse_reports`).
+    index : int
+        1-based position of the report in its source (compilations hold several).
+    span : tuple of int
+        ``(start, end)`` of ``raw`` in the decoded source file.
+    encoding : str
+        The encoding the bytes were decoded with (``"utf-8"``, ``"gb18030"``, ``"big5"``, ...,
+        ``"str"`` for text given as a string).
+    script : str
+        ``"simplified"``, ``"traditional"`` or ``"mixed"``, detected on ``raw``.
+    offsets, offset_ends : numpy.ndarray
+        ``text[i]`` came from ``raw[offsets[i]:offset_ends[i]]``.
+    removed : tuple of Removed
+        Debris removed by normalisation, with spans in ``raw``.
+    header : tuple of (str, str)
+        Metadata candidates from the page's header block (``index_no``, ``publisher``,
+        ``doc_number``, ``published``, ...).
+    warnings : tuple of str
+        Data-quality notes (spam lines, mojibake, ...).
+    format : str
+        ``"text"`` or ``"html"``.
+    page_title : str or None
+        The HTML ``<title>``, when the source is a page.
+    meta : mapping
+        Extra metadata supplied by the caller (e.g. columns of :func:`govtext.read_table`).
+    """
+
+    id: str
+    text: str
+    raw: str
+    source: str
+    index: int = 1
+    span: tuple[int, int] = (0, 0)
+    encoding: str = "str"
+    script: str = "simplified"
+    offsets: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    offset_ends: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    removed: tuple[Removed, ...] = field(default=(), repr=False)
+    header: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    warnings: tuple[str, ...] = field(default=(), repr=False)
+    format: str = "text"
+    page_title: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.offsets is None:
+            starts = np.arange(len(self.text), dtype=np.int64)
+            object.__setattr__(self, "offsets", starts)
+            object.__setattr__(self, "offset_ends", starts + 1)
+        elif self.offset_ends is None:
+            object.__setattr__(self, "offset_ends", np.asarray(self.offsets) + 1)
+        if len(self.offsets) != len(self.text) or len(self.offset_ends) != len(self.text):
+            msg = (
+                f"Report {self.id!r}: offsets must have one entry per character of text "
+                f"({len(self.text)}); got {len(self.offsets)} and {len(self.offset_ends)}."
+            )
+            raise ValueError(msg)
+        if not isinstance(self.meta, MappingProxyType):
+            object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+
+    def __hash__(self) -> int:  # the id is the identity within a corpus
+        return hash((self.id, self.source, self.index))
+
+    # -- spans ---------------------------------------------------------------------------
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` to the span of ``raw`` it came from.
+
+        Examples
+        --------
+        >>> from govtext import parse_reports
+        >>> r = parse_reports("兰山区方城镇 2023 年政府信息公开工作年度报告\\n一、总体情况 本镇主动公开信息。")[0]
+        >>> s, e = r.raw_span(0, 10)
+        >>> r.text[0:10], r.raw[s:e]
+        ('兰山区方城镇2023', '兰山区方城镇 2023')
+        """
+        n = len(self.text)
+        if not (0 <= start <= end <= n):
+            msg = f"span ({start}, {end}) is outside the text of report {self.id!r} (length {n})."
+            raise ValueError(msg)
+        if start == end:
+            p = int(self.offsets[start]) if start < n else (int(self.offset_ends[-1]) if n else 0)
+            return p, p
+        return int(self.offsets[start]), int(self.offset_ends[end - 1])
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` to the decoded source file."""
+        a, b = self.raw_span(start, end)
+        return a + self.span[0], b + self.span[0]
+
+    # -- derived structure (computed on first access, cached) ----------------------------
+    @functools.cached_property
+    def sections(self) -> tuple:
+        """Canonical sections (see :func:`govtext.sections.split_sections`)."""
+        from govtext.sections import split_sections
+
+        return split_sections(self)
+
+    @functools.cached_property
+    def metadata(self) -> Any:
+        """Metadata stated in the text (see :func:`govtext.metadata.extract_metadata`)."""
+        from govtext.metadata import extract_metadata
+
+        return extract_metadata(self)
+
+
+class Corpus(Sequence[Report]):
+    """An ordered collection of reports plus the record of what could not be read.
+
+    Parameters
+    ----------
+    reports : iterable of Report
+    skipped : DataFrame, optional
+        One row per input that yielded no report, with columns ``path``, ``index``, ``start``,
+        ``end`` (span in the decoded file, or -1), ``reason`` (short code) and ``error`` (the
+        full message).
+
+    Examples
+    --------
+    >>> from govtext.datasets import load_seeds
+    >>> corpus = load_seeds()
+    >>> len(corpus), corpus[0].id
+    (12, '000_6ac03842c3dfdc7c')
+    >>> corpus["003_aad2c66ccec4c55e#3"].index
+    3
+    >>> corpus.skipped["reason"].tolist(), corpus.skipped["path"].str.endswith("003_aad2c66ccec4c55e.txt").tolist()
+    (['preface'], [True])
+    """
+
+    def __init__(self, reports: Iterable[Report] = (), skipped: pd.DataFrame | None = None) -> None:
+        self._reports = tuple(reports)
+        self._by_id = {r.id: r for r in self._reports}
+        if len(self._by_id) != len(self._reports):
+            seen: set[str] = set()
+            dup = next(r.id for r in self._reports if r.id in seen or seen.add(r.id))
+            msg = f"report ids must be unique within a corpus; {dup!r} occurs twice."
+            raise ValueError(msg)
+        if skipped is None:
+            skipped = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("index", "start", "end") else "object") for c in SKIPPED_COLUMNS})
+        self.skipped = skipped.reset_index(drop=True)
+
+    @overload
+    def __getitem__(self, key: int | str) -> Report: ...
+    @overload
+    def __getitem__(self, key: slice) -> Corpus: ...
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            try:
+                return self._by_id[key]
+            except KeyError:
+                msg = f"no report with id {key!r} in this corpus."
+                raise KeyError(msg) from None
+        if isinstance(key, slice):
+            return Corpus(self._reports[key], self.skipped)
+        return self._reports[key]
+
+    def __len__(self) -> int:
+        return len(self._reports)
+
+    def __iter__(self) -> Iterator[Report]:
+        return iter(self._reports)
+
+    def __repr__(self) -> str:
+        return f"Corpus({len(self)} reports, {len(self.skipped)} skipped)"
+
+    @property
+    def ids(self) -> list[str]:
+        """Report ids in corpus order."""
+        return [r.id for r in self._reports]
+
+    def __add__(self, other: Corpus) -> Corpus:
+        return Corpus(self._reports + tuple(other), pd.concat([self.skipped, other.skipped], ignore_index=True))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per report: reading facts plus the metadata stated in the text.
+
+        Columns: ``report_id, source, index, encoding, script, format, n_chars, n_raw_chars,
+        n_warnings`` then the fields of :class:`govtext.metadata.Metadata` when that module is
+        available.
+        """
+        rows = []
+        for r in self._reports:
+            row = {
+                "report_id": r.id,
+                "source": r.source,
+                "index": r.index,
+                "encoding": r.encoding,
+                "script": r.script,
+                "format": r.format,
+                "n_chars": len(r.text),
+                "n_raw_chars": len(r.raw),
+                "n_warnings": len(r.warnings),
+            }
+            row.update(_metadata_row(r))
+            rows.append(row)
+        return pd.DataFrame(rows, columns=_frame_columns())
+
+
+def _metadata_row(report: Report) -> dict[str, Any]:
+    try:
+        from govtext.metadata import metadata_row
+    except ImportError:
+        return {}
+    return metadata_row(report)
+
+
+def _frame_columns() -> list[str]:
+    base = ["report_id", "source", "index", "encoding", "script", "format", "n_chars", "n_raw_chars", "n_warnings"]
+    try:
+        from govtext.metadata import METADATA_COLUMNS
+    except ImportError:
+        return base
+    return base + list(METADATA_COLUMNS)
