@@ -22,9 +22,33 @@ from govtext.exceptions import (  # noqa: E402
     InvalidParameterError,
     NotFittedError,
 )
+from govtext.metadata import Metadata, extract_metadata  # noqa: E402
 from govtext.normalize import normalize, normalize_text  # noqa: E402
 from govtext.read import parse_reports, read_reports  # noqa: E402
 from govtext.records import Corpus, Report  # noqa: E402
+from govtext.sections import (  # noqa: E402
+    Section,
+    find_sections,
+    section_at,
+    sections_frame,
+    split_sections,
+)
+from govtext.sentences import (  # noqa: E402
+    Item,
+    Sentence,
+    items,
+    items_frame,
+    sentences,
+    sentences_frame,
+    split_sentences,
+)
+from govtext.tables import (  # noqa: E402
+    check_tables,
+    extract_facts,
+    parse_tables,
+    table_regions,
+    table_schema,
+)
 
 __all__ = [
     "Corpus",
@@ -32,12 +56,31 @@ __all__ = [
     "GovtextWarning",
     "InputError",
     "InvalidParameterError",
+    "Item",
+    "Metadata",
     "NotFittedError",
     "Report",
+    "Section",
+    "Sentence",
     "__version__",
+    "check_tables",
     "datasets",
+    "extract_facts",
+    "extract_metadata",
+    "find_sections",
+    "items",
+    "items_frame",
     "normalize",
     "normalize_text",
     "parse_reports",
+    "parse_tables",
     "read_reports",
+    "section_at",
+    "sections_frame",
+    "sentences",
+    "sentences_frame",
+    "split_sections",
+    "split_sentences",
+    "table_regions",
+    "table_schema",
 ]

@@ -67,19 +67,24 @@ def _scores(root) -> dict:
 
 
 def _main_content(body):
+    """Descend from ``body`` into the child that holds the page's text, as long as what is left
+    beside it is negligible: at most 10 characters (or 1 %) of non-link Chinese text. Link text
+    (navigation menus) does not count, so menus never keep the descent from reaching the article;
+    the descent never enters a table (a data table is content, and prose beside it is kept)."""
     score = _scores(body)
     node = body
-    total = score.get(body, 0)
-    if total == 0:
+    if score.get(body, 0) == 0:
         return body
     while True:
-        best = None
-        for child in node:
-            if isinstance(child.tag, str) and score.get(child, 0) >= 0.75 * score.get(node, 0):
-                best = child
-                break
-        if best is None or score.get(best, 0) < 0.5 * total:
+        here = score.get(node, 0)
+        children = [c for c in node if isinstance(c.tag, str)]
+        if not children:
             return node
+        best = max(children, key=lambda c: score.get(c, 0))  # first of equals: document order
+        if score.get(best, 0) < here - max(10, 0.01 * here) or best.tag in ("table", "tr", "td", "th", "tbody", "thead"):
+            return node
+        if any(c is not best and (c.tag == "table" or c.find(".//table") is not None) for c in children):
+            return node  # a table beside it is content
         node = best
 
 

@@ -240,7 +240,10 @@ class Corpus(Sequence[Report]):
             }
             row.update(_metadata_row(r))
             rows.append(row)
-        return pd.DataFrame(rows, columns=_frame_columns())
+        df = pd.DataFrame(rows, columns=_frame_columns())
+        if "year" in df.columns:  # missing years stay missing (nullable integer), never 0 or NaN floats
+            df["year"] = df["year"].astype("Int64")
+        return df
 
 
 def _metadata_row(report: Report) -> dict[str, Any]:

@@ -259,3 +259,13 @@ def test_to_frame_one_row_per_report(seeds):
     assert isinstance(df, pd.DataFrame)
     assert df["report_id"].tolist() == seeds.ids
     assert (df["n_chars"] > 500).all()
+
+
+def test_html_prose_beside_a_large_table_is_kept(seed_raw):
+    # the table holds most of the Chinese text; the prose before it must not be dropped
+    rows = "".join(f"<tr><td>{ln.strip(' |')}</td></tr>" for ln in seed_raw["004"].split("\n")[59:200] if ln.strip(" |"))
+    html = _page("<p>一、总体情况。本区政府信息公开工作有序推进。</p><table>" + rows + "</table><p>六、其他需要报告的事项。无。</p>")
+    r = govtext.parse_reports(html)[0]
+    assert "本区政府信息公开工作有序推进" in r.text
+    assert "其他需要报告的事项" in r.text
+    assert "本年新收政府信息公开申请数量" in r.text
