@@ -9,10 +9,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from govtext._synth import make_synthetic_corpus
 from govtext.read import read_reports
 from govtext.records import Corpus
 
-__all__ = ["load_seeds", "seeds_path"]
+__all__ = ["load_seeds", "make_synthetic_corpus", "seeds_path"]
 
 
 def seeds_path() -> Path:
