@@ -49,6 +49,7 @@ from govtext.tables import (  # noqa: E402
     table_regions,
     table_schema,
 )
+from govtext.tokenize import Tokenizer  # noqa: E402
 
 __all__ = [
     "Corpus",
@@ -62,6 +63,7 @@ __all__ = [
     "Report",
     "Section",
     "Sentence",
+    "Tokenizer",
     "__version__",
     "check_tables",
     "datasets",
