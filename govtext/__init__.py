@@ -42,6 +42,7 @@ from govtext.sentences import (  # noqa: E402
     sentences_frame,
     split_sentences,
 )
+from govtext.statements import Statement, extract_statements  # noqa: E402
 from govtext.tables import (  # noqa: E402
     check_tables,
     extract_facts,
@@ -63,12 +64,14 @@ __all__ = [
     "Report",
     "Section",
     "Sentence",
+    "Statement",
     "Tokenizer",
     "__version__",
     "check_tables",
     "datasets",
     "extract_facts",
     "extract_metadata",
+    "extract_statements",
     "find_sections",
     "items",
     "items_frame",
