@@ -22,6 +22,7 @@ from govtext.exceptions import (  # noqa: E402
     InvalidParameterError,
     NotFittedError,
 )
+from govtext.measures import BoilerplateScorer, report_measures, year_over_year  # noqa: E402
 from govtext.metadata import Metadata, extract_metadata  # noqa: E402
 from govtext.normalize import normalize, normalize_text  # noqa: E402
 from govtext.read import parse_reports, read_reports  # noqa: E402
@@ -53,6 +54,7 @@ from govtext.tables import (  # noqa: E402
 from govtext.tokenize import Tokenizer  # noqa: E402
 
 __all__ = [
+    "BoilerplateScorer",
     "Corpus",
     "GovtextError",
     "GovtextWarning",
@@ -80,6 +82,7 @@ __all__ = [
     "parse_reports",
     "parse_tables",
     "read_reports",
+    "report_measures",
     "section_at",
     "sections_frame",
     "sentences",
@@ -88,4 +91,5 @@ __all__ = [
     "split_sentences",
     "table_regions",
     "table_schema",
+    "year_over_year",
 ]
