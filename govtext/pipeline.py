@@ -80,9 +80,41 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _per_report(fn: Callable, corpus: Corpus) -> pd.DataFrame:
+    """Concatenate a per-report function's frames (corpus order), keeping its columns when empty."""
+    frames = [fn(r) for r in corpus]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _structure(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
+    from govtext.sections import sections_frame
+    from govtext.sentences import items_frame, sentences_frame
+
+    return {"sections": sections_frame(corpus), "sentences": sentences_frame(corpus), "items": items_frame(corpus)}
+
+
+def _tables(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
+    from govtext.tables import check_tables, extract_facts, parse_tables
+
+    cells = parse_tables(corpus)
+    return {"tables": cells, "table_checks": check_tables(cells), "facts": _per_report(extract_facts, corpus)}
+
+
+def _statements(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
+    from govtext.statements import extract_statements
+
+    return {"statements": extract_statements(corpus)}
+
+
+def _measures(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
+    from govtext.measures import report_measures, year_over_year
+
+    return {"measures": report_measures(corpus), "year_over_year": year_over_year(corpus)}
+
+
 def _stages() -> list[tuple[str, Callable[[Corpus, dict], dict[str, pd.DataFrame]]]]:
     """Stages after reading, in order. Each takes the corpus and params, returns tables."""
-    return []
+    return [("structure", _structure), ("tables", _tables), ("statements", _statements), ("measures", _measures)]
 
 
 def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *, errors: str = "skip",
