@@ -155,8 +155,12 @@ def html_to_text(markup: str, *, source: str | None = None) -> tuple[str, str | 
     ('年报', '一、总体情况\\n自然人\\t69')
     """
     etree, html = _lxml()
+    # huge_tree lifts libxml2's 10 MB text-node and 256-level nesting limits (to 2,048 levels), so a
+    # long single-line page or a deeply nested one is not silently cut; input size is already
+    # bounded by read_reports(max_bytes=...). Entities are never loaded from outside (no_network,
+    # and HTML parsing does not read DTDs).
     parser = html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True
     )
     try:
         doc = html.document_fromstring(markup, parser=parser)
@@ -174,5 +178,8 @@ def html_to_text(markup: str, *, source: str | None = None) -> tuple[str, str | 
         body = doc if doc.tag == "body" else None
     if body is None or not _SPACE_RE.sub("", body.text_content()):
         msg = "HTML page has no body text"
+        if _HAN_RE.search(markup):
+            msg += (" that the parser could read, although the markup holds Chinese text: its elements may be"
+                    " nested deeper than the parser's limit of 2,048 levels, or the text sits outside the body")
         raise MalformedInputError(msg, source=source)
     return _render(_main_content(body)), title

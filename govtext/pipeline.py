@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from govtext.exceptions import InvalidParameterError
 from govtext.records import Corpus
 
 __all__ = ["AnalysisResult", "analyze", "write_outputs"]
@@ -59,17 +60,17 @@ class AnalysisResult:
 
 
 def _input_files(sources: Iterable[str | os.PathLike]) -> list[Path]:
-    from govtext.read import SUFFIXES
+    """Every file :func:`govtext.read_reports` considers for these sources, in its order: the
+    files it reads and the ones it records as unsupported (never README/MANIFEST/hidden files,
+    which are not inputs)."""
+    from govtext.read import _iter_inputs
 
     files: list[Path] = []
     for src in sources:
-        p = Path(src)
-        if p.is_dir():
-            files.extend(sorted((f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES),
-                                key=lambda q: q.as_posix()))
-        elif p.exists():
-            files.append(p)
-    return files
+        items, skipped = _iter_inputs(src)
+        files.extend(p for p, _ in items)
+        files.extend(Path(row["path"]) for row in skipped)
+    return sorted(set(files), key=lambda q: q.as_posix())
 
 
 def _sha256(path: Path) -> str:
@@ -164,7 +165,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     return AnalysisResult(tables=tables, corpus=corpus, params=all_params, timings=timings, inputs=inputs)
 
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _versions() -> dict[str, str]:
@@ -210,14 +211,14 @@ def write_outputs(result: AnalysisResult, out: str | os.PathLike, *, parquet: bo
             parquet = False
     written: dict[str, list[str]] = {}
     for name, df in result.tables.items():
-        if not _SAFE_NAME.match(name):
-            msg = f"table name {name!r} is not a safe file name"
-            raise ValueError(msg)
+        if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
+            msg = f"table name {name!r} is not a safe file name (letters, digits and _ only)"
+            raise InvalidParameterError(msg)
         files = []
         csv_path = (root / f"{name}.csv").resolve()
         if csv_path.parent != root:
             msg = f"output path {csv_path} escapes {root}"
-            raise ValueError(msg)
+            raise InvalidParameterError(msg)
         df.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
         files.append(csv_path.name)
         if parquet:
@@ -232,6 +233,10 @@ def write_outputs(result: AnalysisResult, out: str | os.PathLike, *, parquet: bo
         "inputs": result.inputs,
         "counts": {
             "input_files": len(result.inputs),
+            "files_with_reports": len({r.source for r in result.corpus}),
+            "files_skipped_whole": len(
+                {str(p) for p in result.tables["skipped"]["path"]} - {r.source for r in result.corpus}
+            ) if "skipped" in result.tables else 0,
             "reports": len(result.corpus),
             "skipped": len(result.tables.get("skipped", [])),
             "tables": {k: len(v) for k, v in result.tables.items()},
