@@ -1,42 +1,195 @@
-"""Offset-tracking text edits.
+"""Offset tracking for text edits: a compact map from an edited text back to its source.
 
-A :class:`Tracked` text carries, for every character ``text[i]``, the half-open range
-``[starts[i], ends[i])`` of the *source* characters it came from. Edits replace spans of the
-current text; the characters of a replacement inherit the source range of the whole span they
-replace, so offsets always map back to the exact source characters and never cross a gap.
+An edit replaces the non-empty span ``text[start:end]`` by a replacement string. Characters
+outside the edits keep their source range; the characters of a replacement inherit the source
+range of the whole span they replace (``[source start of text[start], source end of
+text[end - 1])``), so offsets always map back to the exact source characters and never cross a
+gap.
 
-All arrays are ``int64`` numpy arrays; applying ``k`` edits to a text of ``n`` characters costs
-``O(n + k)``.
+Edits come in batches (:class:`Edits`): sorted, non-overlapping, and stored as columns (numpy
+arrays of starts and ends, the replacements as one string for all or a list), because the
+batches of the normalisation steps are produced and consumed by vectorised code.
+
+:class:`SourceMap` stores the map as *segments*, not per character. A segment covers a run of
+characters of the current text and is either a *copy* run (character ``x`` came from the single
+source character ``a + (x - pos)``) or a *block* (every character came from the source range
+``[a, b)``). Composing a batch of ``k`` edits with a map of ``m`` segments costs a fixed number
+of numpy operations on arrays of size ``O(k + m)``, whatever the length of the text, so a
+pipeline of editing steps costs one ``O(n)`` pass at the end (:meth:`SourceMap.arrays`) instead
+of one per step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Edit", "Tracked", "apply_edits", "identity"]
+__all__ = ["Edits", "SourceMap", "Tracked", "splice"]
 
 
 @dataclass(frozen=True)
-class Edit:
-    """Replace ``text[start:end]`` by ``replacement``.
+class Edits:
+    """A batch of sorted, non-overlapping edits on one text, in columns.
 
-    ``kind`` names deliberate removals of page debris (``"pipes"``, ``"chrome"``, ...). Edits
-    with a ``kind`` are recorded in the normalisation log; edits without one (whitespace,
-    width folding) are ordinary normalisation.
+    Edit ``i`` replaces ``text[starts[i]:ends[i]]`` (never empty) by ``reps[i]`` (``reps`` is one
+    string for all edits, or a sequence; ``lens`` may give the replacement lengths). ``kinds``
+    names deliberate removals of page debris (``"pipes"``, ``"chrome"``, ...), one name for all
+    edits or a sequence; edits without a kind (``None``: whitespace, control characters) are
+    ordinary normalisation and are not logged.
     """
 
-    start: int
-    end: int
-    replacement: str = ""
-    kind: str | None = None
+    starts: np.ndarray
+    ends: np.ndarray
+    reps: str | Sequence[str] = ""
+    kinds: str | Sequence[str] | None = None
+    lens: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, edits: list[tuple[int, int, str]], kinds: str | list[str] | None = None) -> Edits:
+        """From ``(start, end, replacement)`` triples."""
+        starts, ends, reps = zip(*edits) if edits else ((), (), ())
+        return cls(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), list(reps), kinds)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def lengths(self) -> np.ndarray | int:
+        """Length of each replacement (one int when ``reps`` is a single string)."""
+        if self.lens is not None:
+            return self.lens
+        if isinstance(self.reps, str):
+            return len(self.reps)
+        return np.fromiter(map(len, self.reps), dtype=np.int64, count=len(self.reps))
+
+
+def splice(text: str, edits: Edits) -> str:
+    """Apply a batch of edits to a string.
+
+    >>> splice("a  b|c", Edits(np.array([1, 4]), np.array([3, 5]), [" ", ""]))
+    'a bc'
+    """
+    if not len(edits):
+        return text
+    starts = edits.starts.tolist()
+    ends = edits.ends.tolist()
+    kept = list(map(text.__getitem__, map(slice, [0, *ends], [*starts, len(text)])))
+    if isinstance(edits.reps, str) and not edits.reps:
+        return "".join(kept)
+    out = [edits.reps] * (2 * len(starts) + 1)
+    out[0::2] = kept
+    if not isinstance(edits.reps, str):
+        out[1::2] = edits.reps
+    return "".join(out)
+
+
+class SourceMap:
+    """Map from each character of an edited text to its half-open source range.
+
+    ``seg`` holds one column per segment and four rows, ``pos, a, b, k``: segment ``j`` covers
+    text positions ``[pos[j], pos[j + 1])`` (the last one ends at ``n``), and character ``x`` in
+    it maps to ``[a[j] + k[j] * (x - pos[j]), b[j] + k[j] * (x - pos[j]))``, with ``k[j] = 1``
+    for a copy run (``b = a + 1``) and ``k[j] = 0`` for a block.
+
+    >>> m = SourceMap.identity(6)                      # "a  b|c"
+    >>> m, src_a, src_b = m.edit(Edits(np.array([1, 4]), np.array([3, 5]), [" ", ""]))
+    >>> starts, ends = m.arrays()                       # "a bc"
+    >>> starts.tolist(), ends.tolist()
+    ([0, 1, 3, 5], [1, 3, 4, 6])
+    >>> src_a.tolist(), src_b.tolist()                  # source span of each edit
+    ([1, 4], [3, 5])
+    """
+
+    __slots__ = ("n", "seg", "unedited")
+
+    def __init__(self, n: int, seg: np.ndarray, *, unedited: bool = False) -> None:
+        self.n, self.seg, self.unedited = n, seg, unedited
+
+    @classmethod
+    def identity(cls, n: int) -> SourceMap:
+        """The map of an unedited text of ``n`` characters."""
+        seg = np.array([[0], [0], [1], [1]] if n else np.zeros((4, 0)), dtype=np.int64)
+        return cls(n, seg, unedited=True)
+
+    def edit(self, edits: Edits) -> tuple[SourceMap, np.ndarray, np.ndarray]:
+        """Compose a batch of edits (positions in the current text).
+
+        Returns the map of the edited text and the source span (``src_a``, ``src_b``) of every
+        edit.
+        """
+        starts, ends, lens = edits.starts, edits.ends, edits.lengths()
+        n, seg = self.n, self.seg
+        e = len(starts)
+        if (ends <= starts).any() or (starts[1:] < ends[:-1]).any() or starts[0] < 0 or ends[-1] > n:
+            msg = "edits must be non-empty, sorted and non-overlapping within the text"
+            raise ValueError(msg)
+        # Kept interval i lies between edit i - 1 and edit i: [ks[i], ke[i]).
+        ks = np.concatenate(([0], ends))
+        ke = np.concatenate((starts, [n]))
+        # Shift of the positions after each edit: characters inserted minus characters removed.
+        shift = np.zeros(e + 1, dtype=np.int64)
+        np.cumsum(lens - (ends - starts), out=shift[1:])
+        if self.unedited:  # (the common first batch) every position is its own source
+            return self._first_edit(starts, ends, lens, ks, ke, shift), starts, ends
+        # One lookup for the first and last character of each edit (its source span) and of
+        # each kept interval (the segments it overlaps).
+        q = np.concatenate((starts, ends - 1, ks, ke - 1))
+        j = seg[0].searchsorted(q, "right") - 1
+        at = seg[:, j]
+        rel = at[3] * (q - at[0])
+        src_a = at[1, :e] + rel[:e]
+        src_b = at[2, e:2 * e] + rel[e:2 * e]
+        first, last = j[2 * e:3 * e + 1], j[3 * e + 1:]
+        # The pieces of the old segments inside the kept intervals, cut to the interval...
+        cnt = np.where(ke > ks, last - first + 1, 0)
+        ends_cnt = np.cumsum(cnt)
+        piece = seg[:, np.arange(ends_cnt[-1]) + np.repeat(first - ends_cnt + cnt, cnt)]
+        p0 = np.maximum(piece[0], np.repeat(ks, cnt))
+        piece[1:3] += piece[3] * (p0 - piece[0])
+        piece[0] = p0 + np.repeat(shift, cnt)
+        # ...and one block per non-empty replacement, in position order.
+        if isinstance(lens, int):
+            if not lens:  # deletions only: the pieces are the new map
+                return SourceMap(n + int(shift[-1]), piece), src_a, src_b
+            blocks = np.stack((starts + shift[:-1], src_a, src_b, np.zeros(e, dtype=np.int64)))
+        else:
+            has = lens > 0
+            zeros = np.zeros(int(has.sum()), dtype=np.int64)
+            blocks = np.stack((starts[has] + shift[:-1][has], src_a[has], src_b[has], zeros))
+        new = np.concatenate((piece, blocks), axis=1)
+        return SourceMap(n + int(shift[-1]), new[:, new[0].argsort(kind="stable")]), src_a, src_b
+
+    def _first_edit(self, starts, ends, lens, ks, ke, shift) -> SourceMap:
+        """:meth:`edit` on an unedited text: kept interval ``i`` becomes a copy segment, the
+        replacement of edit ``i`` a block, alternately."""
+        e = len(starts)
+        seg = np.empty((4, 2 * e + 1), dtype=np.int64)
+        seg[0, 0::2], seg[1, 0::2], seg[2, 0::2], seg[3, 0::2] = ks + shift, ks, ks + 1, 1
+        seg[0, 1::2], seg[1, 1::2], seg[2, 1::2], seg[3, 1::2] = starts + shift[:-1], starts, ends, 0
+        used = np.empty(2 * e + 1, dtype=bool)
+        used[0::2] = ke > ks
+        used[1::2] = lens > 0
+        return SourceMap(self.n + int(shift[-1]), seg[:, used])
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-character source ``starts`` and ``ends`` (``int64`` arrays of length ``n``)."""
+        n = self.n
+        pos, a, b, k = self.seg
+        seglen = np.empty_like(pos)
+        np.subtract(pos[1:], pos[:-1], out=seglen[:-1])
+        seglen[-1:] = n - pos[-1:]
+        x = np.arange(n, dtype=np.int64)
+        if k.all():
+            starts = x + np.repeat(a - pos, seglen)
+            return starts, starts + 1
+        starts = np.repeat(a - k * pos, seglen) + x * np.repeat(k, seglen)
+        return starts, starts + np.repeat(b - a, seglen)
 
 
 @dataclass(frozen=True)
 class Tracked:
-    """A text with its map back to the source."""
+    """A text with its per-character map back to the source."""
 
     text: str
     starts: np.ndarray
@@ -53,92 +206,3 @@ class Tracked:
                 p = 0
             return p, p
         return int(self.starts[start]), int(self.ends[end - 1])
-
-
-def identity(text: str) -> Tracked:
-    """Track a text against itself."""
-    starts = np.arange(len(text), dtype=np.int64)
-    return Tracked(text, starts, starts + 1)
-
-
-def apply_edits(tracked: Tracked, edits: Iterable[Edit | tuple]) -> tuple[Tracked, list[tuple[int, int, str, str]]]:
-    """Apply sorted, non-overlapping edits (``Edit`` records or ``(start, end, replacement, kind)``
-    tuples).
-
-    The text is rebuilt with one pass over the edits; the offsets are computed with vectorised
-    numpy arithmetic, so the cost is ``O(n)`` array work plus ``O(k)`` string slicing.
-
-    Returns
-    -------
-    tracked : Tracked
-        The edited text with its offsets.
-    log : list of (source_start, source_end, kind, replaced_text)
-        One entry per edit that has a ``kind``.
-    """
-    text, starts, ends = tracked.text, tracked.starts, tracked.ends
-    n = len(text)
-    edits = [(e.start, e.end, e.replacement, e.kind) if isinstance(e, Edit) else e for e in edits]
-    # drop empty edits; validate order with numpy (edits are many, Python checks are slow)
-    edits = [t for t in edits if t[1] > t[0] or t[2]]
-    es: list[int] = [t[0] for t in edits]
-    ee: list[int] = [t[1] for t in edits]
-    reps: list[str] = [t[2] for t in edits]
-    kinds: list[str | None] = [t[3] for t in edits]
-    if es:
-        sa, ea = np.asarray(es), np.asarray(ee)
-        if (ea < sa).any() or (sa[1:] < ea[:-1]).any() or sa[0] < 0 or ea[-1] > n:
-            msg = "edits must be sorted and non-overlapping within the text"
-            raise ValueError(msg)
-    if not es:
-        return tracked, []
-    # -- text
-    pieces: list[str] = []
-    prev = 0
-    for a, b, rep in zip(es, ee, reps):
-        pieces.append(text[prev:a])
-        pieces.append(rep)
-        prev = b
-    pieces.append(text[prev:])
-    new_text = "".join(pieces)
-    # -- offsets
-    s_arr = np.asarray(es, dtype=np.int64)
-    e_arr = np.asarray(ee, dtype=np.int64)
-    lens = np.fromiter((len(r) for r in reps), dtype=np.int64, count=len(reps))
-    cum_len = np.cumsum(lens)
-    prefix_len = cum_len - lens
-    diff = np.bincount(s_arr, minlength=n + 1) - np.bincount(e_arr, minlength=n + 1)
-    covered = np.cumsum(diff[:n]) > 0
-    covered_before = np.concatenate(([0], np.cumsum(covered)))
-    keep = np.flatnonzero(~covered)
-    # characters inserted at or before each kept position (replacements sit where they start)
-    ins_before = np.cumsum(np.bincount(s_arr, weights=lens, minlength=n + 1)).astype(np.int64)[keep]
-    out_len = len(new_text)
-    new_starts = np.empty(out_len, dtype=np.int64)
-    new_ends = np.empty(out_len, dtype=np.int64)
-    kept_pos = keep - covered_before[keep] + ins_before
-    new_starts[kept_pos] = starts[keep]
-    new_ends[kept_pos] = ends[keep]
-    has_rep = lens > 0
-    if has_rep.any():
-        rs, re_, rl = s_arr[has_rep], e_arr[has_rep], lens[has_rep]
-        base = rs - covered_before[rs] + prefix_len[has_rep]
-        within = np.arange(int(rl.sum()), dtype=np.int64) - np.repeat(np.cumsum(rl) - rl, rl)
-        rep_pos = np.repeat(base, rl) + within
-        nonempty = re_ > rs
-        src_a = np.where(nonempty, starts[np.minimum(rs, n - 1)], 0)
-        src_b = np.where(nonempty, ends[np.maximum(re_ - 1, 0)], 0)
-        # zero-width insertions map to the point before the next source character
-        point = np.where(rs < n, starts[np.minimum(rs, n - 1)], ends[n - 1] if n else 0)
-        src_a = np.where(nonempty, src_a, point)
-        src_b = np.where(nonempty, src_b, point)
-        new_starts[rep_pos] = np.repeat(src_a, rl)
-        new_ends[rep_pos] = np.repeat(src_b, rl)
-    log: list[tuple[int, int, str, str]] = []
-    for a, b, kind in zip(es, ee, kinds):
-        if kind is not None:
-            if b > a:
-                log.append((int(starts[a]), int(ends[b - 1]), kind, text[a:b]))
-            else:
-                p = int(starts[a]) if a < n else (int(ends[-1]) if n else 0)
-                log.append((p, p, kind, ""))
-    return Tracked(new_text, new_starts, new_ends), log

@@ -25,8 +25,47 @@ and its plain-string twin :func:`normalize_text`. Both run the same steps, in th
 Canonical punctuation after normalisation: ASCII ``, : ; ( ) ! ? . [ ] -`` and the Chinese marks
 ``。 、 “ ” ‘ ’ 《 》 〈 〉 【 】 〔 〕 … — ·`` (``「」`` become ``“”`` and ``『』`` become ``‘’``).
 
-Every step is a pure ``str -> str`` function; :func:`make_pipeline` composes them. Normalising
-twice changes nothing, and on simplified input no Han character changes.
+Every public step is a pure ``str -> str`` function; :func:`make_pipeline` composes them.
+Normalising twice changes nothing, and on simplified input no Han character changes.
+
+Performance design
+------------------
+The target (issue #2) is that the whole normalisation costs no more than 3x one bare OpenCC
+``t2s`` call on the same text, on one large text and per report (``read_reports`` calls
+:func:`normalize` once per report); ``benchmarks/bench_normalize.py`` measures both. OpenCC
+runs in C++ at tens of MB/s, so the other steps get a budget of a few passes over the text at C
+speed, plus a small, fixed number of numpy calls per report. The rules that keep them there:
+
+- **One implementation per step, two drivers.** A step is a function ``(text, editor) -> text``
+  that computes a batch of *edits* on the current text (:class:`govtext._offsets.Edits`:
+  sorted spans, each replaced by a string, debris ones with a ``kind``) and hands it to
+  ``editor.apply``. :func:`normalize_text` and the public step functions use a plain
+  :class:`_Editor`, which splices the string; :func:`normalize` uses a :class:`_Tracker`, which
+  also composes the batch into the source map and logs the debris removals. The text-only path
+  and the offset-tracking path run the same edit generators, so they cannot drift.
+- **Offsets are composed, not materialised per step.** The source map is a short list of
+  segments (:class:`govtext._offsets.SourceMap`): composing a batch costs a fixed number of
+  numpy operations on arrays the size of the batch and of the map, whatever the length of the
+  text, and the per-character ``starts``/``ends`` arrays are built once, at the end. One-for-one
+  steps (width folding, same-length t2s) do not touch the map.
+- **Few batches.** Steps 5 and 6 both act on runs of spaces and tabs, so :func:`_blank_edits`
+  makes their edits -- and those of the blank-line and strip passes of step 6 -- as one batch,
+  with the result of running them in order (the argument is in its docstring; the tests check
+  it against the public step functions). A typical report needs two batches: debris, blanks.
+- **No regex scans the whole text for debris.** Each debris detector has trigger texts, a
+  character pair (or a single character) of each of its cue words. All pairs are looked up at
+  once in a hashed table over the code points (a few numpy passes), the candidates are checked
+  against the text, and the detectors' regexes run only where a trigger sits: a line-based
+  detector on the lines holding one, the chrome regex at the trigger itself. The header block
+  is looked for on the lines holding a colon; ``text.isascii()``, ``"|" in text`` and the like
+  guard the other steps.
+- **No Python loop per character or per line.** Character-class work (control characters,
+  width folding, runs of spaces, tabs and pipes, the merge of overlapping debris) is vectorised
+  with numpy over the code points, which the editor computes once per text. Each candidate line
+  is matched once, however many cues it holds, so time stays linear on pathological input (a
+  20 MB line, 10^6 pipes, long runs of spaces, ``字号`` and many spaces, many header labels).
+- **The removal log is compact.** Source spans and kinds are kept as arrays per batch and turned
+  into :class:`Removed` records once, sorted, at the end, in bulk (see :func:`_removed_records`).
 
 Examples
 --------
@@ -44,19 +83,22 @@ Examples
 
 from __future__ import annotations
 
+import collections
 import functools
+import gc
+import itertools
 import json
 import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from govtext._offsets import Edit, Tracked, apply_edits, identity
+from govtext._offsets import Edits, SourceMap, Tracked, splice
 
 __all__ = [
     "Normalized",
@@ -87,7 +129,7 @@ _HAN_RE = re.compile(f"[{HAN}]")
 # records
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Removed:
     """A piece of source text removed as debris.
 
@@ -129,45 +171,126 @@ class Normalized:
 
 
 # --------------------------------------------------------------------------------------------
-# step machinery: each step is an edit generator over a Tracked text; the public str -> str
-# functions are derived from it, so the offset-tracking and the plain versions cannot drift.
+# step machinery: each step is a function (text, editor) -> text that computes edits on the
+# current text and hands them to editor.apply (see "Performance design" above).
 
 
-@dataclass(frozen=True)
-class _Step:
-    name: str
-    run: Callable[[Tracked], tuple[Tracked, list]]
-    edits: Callable[[str], Iterable[tuple]] | None = None  # text-only fast path, when offsets are not needed
+class _Editor:
+    """Applies a step's edits to the text: the plain-string driver.
 
-    def __call__(self, text: str) -> str:
-        if self.edits is not None:
-            return _splice(text, self.edits(text))
-        return self.run(identity(text))[0].text
+    Also collects the header values found by the debris step and caches the code points of the
+    current text and their character classes, which several steps read.
+    """
+
+    __slots__ = ("_bmp", "_cp", "_cp_text", "header")
+
+    def __init__(self) -> None:
+        self.header: list[tuple[str, str]] = []
+        self._cp_text: str | None = None
+        self._cp = np.zeros(0, dtype=np.uint32)
+        self._bmp: np.ndarray | None = None
+
+    def codepoints(self, text: str) -> np.ndarray:
+        """Code points of ``text`` as a ``uint32`` array (cached for the current text)."""
+        if text is not self._cp_text:
+            self.remember(text, np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+        return self._cp
+
+    def bmp_classes(self, text: str) -> np.ndarray:
+        """``_BMP`` classes of the characters of ``text`` (astral characters: 0; cached)."""
+        cp = self.codepoints(text)
+        if self._bmp is None:
+            self._bmp = _BMP.take(cp, mode="clip")
+        return self._bmp
+
+    def remember(self, text: str, cp: np.ndarray) -> None:
+        self._cp_text, self._cp, self._bmp = text, cp, None
+
+    def apply(self, text: str, edits: Edits) -> str:
+        """Apply a batch of edits; return the new text."""
+        return splice(text, edits)
 
 
-def _splice(text: str, edits: Iterable[tuple]) -> str:
-    """Apply sorted, non-overlapping ``(start, end, replacement, kind)`` edits to a plain string."""
-    pieces: list[str] = []
-    prev = 0
-    for a, b, rep, _kind in edits:
-        pieces.append(text[prev:a])
-        pieces.append(rep)
-        prev = b
-    if not pieces:
-        return text
-    pieces.append(text[prev:])
-    return "".join(pieces)
+class _Tracker(_Editor):
+    """The offset-tracking driver: also composes the edits into the source map and logs every
+    edit that has a ``kind`` (debris) with its source span."""
+
+    __slots__ = ("log", "map")
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.map = SourceMap.identity(n)
+        self.log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # source spans and kinds
+
+    def apply(self, text: str, edits: Edits) -> str:
+        if not len(edits):
+            return text
+        self.map, src_a, src_b = self.map.edit(edits)
+        if edits.kinds is not None:  # debris: every edit has a kind
+            kinds = edits.kinds
+            if isinstance(kinds, str):
+                kinds = np.full(len(edits), kinds, dtype=object)
+            self.log.append((src_a, src_b, np.asarray(kinds, dtype=object)))
+        return splice(text, edits)
+
+    def removed(self, source: str) -> tuple[Removed, ...]:
+        """The log as :class:`Removed` records, in source order (ties keep the log order)."""
+        if not self.log:
+            return ()
+        starts, ends, kinds = (np.concatenate(col) for col in zip(*self.log))
+        order = np.lexsort((ends, starts))
+        return _removed_records(
+            starts[order].tolist(), ends[order].tolist(), kinds[order].tolist(), source
+        )
 
 
-def _edit_step(edits_fn: Callable[[str], Iterable[Edit]]) -> Callable[[Tracked], tuple[Tracked, list]]:
-    def run(tr: Tracked) -> tuple[Tracked, list]:
-        return apply_edits(tr, edits_fn(tr.text))
+def _removed_records(
+    starts: list[int], ends: list[int], kinds: list[str], source: str
+) -> tuple[Removed, ...]:
+    """``Removed(start, end, kind, source[start:end])`` for each span.
 
-    return run
+    Table pages yield hundreds of removed pipe runs per report, and a frozen dataclass's
+    ``__init__`` (a Python call setting each field with ``object.__setattr__``) costs about as
+    much per record as OpenCC spends on a few dozen characters. The records are therefore
+    made in bulk: empty instances, then each field set for all of them with the slot's own
+    setter, in C loops (``map``) -- the same objects, at a fraction of the cost. The cyclic
+    garbage collector is paused meanwhile: the records hold only ints and strings, so the
+    collections that creating many of them would trigger could only scan them (up to half the
+    cost on a large text).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        records = list(map(object.__new__, itertools.repeat(Removed, len(starts))))
+        texts = map(source.__getitem__, map(slice, starts, ends))
+        for set_field, values in zip(_REMOVED_SETTERS, (starts, ends, kinds, texts)):
+            collections.deque(map(set_field, records, values), maxlen=0)
+        return tuple(records)
+    finally:
+        if paused:
+            gc.enable()
+
+
+_REMOVED_SETTERS = tuple(getattr(Removed, name).__set__ for name in ("start", "end", "kind", "text"))
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (half-open) of the runs of ``True`` in a boolean array."""
+    if not len(mask):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    if mask[0]:
+        edges = np.concatenate(([0], edges))
+    if mask[-1]:
+        edges = np.append(edges, len(mask))
+    return edges[0::2], edges[1::2]
+
+
+_NO_EDITS = Edits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 # --------------------------------------------------------------------------------------------
-# 1. control characters
+# character tables
 
 _CONTROL_RE = re.compile(
     "\r\n?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]|[\u2028\u2029\x85]"
@@ -177,65 +300,6 @@ _CONTROL_CPS = np.array(
     + list(range(0x200B, 0x2010)) + list(range(0x202A, 0x202F)) + list(range(0x2060, 0x2065)),
     dtype=np.uint32,
 )
-
-
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-
-
-# Character classes of the Basic Multilingual Plane as a lookup table (bit 1: control or
-# zero-width character to drop; bit 2: Chinese character or Chinese punctuation).
-_BMP = np.zeros(0x10000, dtype=np.uint8)
-_BMP[_CONTROL_CPS] |= 1
-for _lo, _hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
-    _BMP[_lo:_hi + 1] |= 2
-_BMP[[ord(c) for c in CJK_PUNCT]] |= 2
-
-
-def _classes(cp: np.ndarray) -> np.ndarray:
-    flags = _BMP[np.minimum(cp, 0xFFFF)]
-    astral = cp > 0xFFFF
-    if astral.any():
-        flags = flags.copy()
-        flags[astral] = np.where((cp[astral] >= 0x20000) & (cp[astral] <= 0x3134F), 2, 0)
-    return flags
-
-
-def _control_edits(text: str) -> list[tuple]:
-    # Vectorised search (a regex character class costs ~25 ns a character in CPython's engine);
-    # the few hits are then handled by the exact regex.
-    if text.isascii() and text.isprintable():
-        return []
-    cp = _codepoints(text)
-    hits = np.flatnonzero(_classes(cp) & 1)
-    edits = []
-    last = -1
-    for i in hits.tolist():
-        if i < last:
-            continue
-        m = _CONTROL_RE.match(text, i)
-        if m is None:  # pragma: no cover - the two definitions agree
-            continue
-        c = m.group()
-        edits.append((m.start(), m.end(), "\n" if c[0] in "\r\u2028\u2029\x85" else "", None))
-        last = m.end()
-    return edits
-
-
-_clean_controls = _Step("clean_controls", _edit_step(_control_edits), _control_edits)
-
-
-def clean_controls(text: str) -> str:
-    """Unify line ends to ``\\n`` and drop zero-width and control characters (not tab/newline).
-
-    >>> clean_controls("a\\r\\nb\\u200bc\\ufeff")
-    'a\\nbc'
-    """
-    return _clean_controls(text)
-
-
-# --------------------------------------------------------------------------------------------
-# 2. width folding and punctuation
 
 _WIDTH_TABLE: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update(
@@ -258,30 +322,78 @@ _WIDTH_TABLE.update(
     }
 )
 
-_FOLD_FROM = np.array(sorted(_WIDTH_TABLE), dtype=np.uint32)
-_FOLD_TO = np.array([ord(_WIDTH_TABLE[c]) for c in sorted(_WIDTH_TABLE)], dtype=np.uint32)
+# Character classes of the Basic Multilingual Plane as one lookup table, read with
+# ``_BMP.take(cp, mode="clip")`` (astral code points read entry 0xFFFF, which is 0).
+_CONTROL, _WIDE_CHAR, _FOLDS = 1, 2, 4  # control or zero-width to drop; Han or Chinese punctuation; folded
+_BMP = np.zeros(0x10000, dtype=np.uint8)
+_BMP[_CONTROL_CPS] |= _CONTROL
+for _lo, _hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+    _BMP[_lo:_hi + 1] |= _WIDE_CHAR
+_BMP[[ord(c) for c in CJK_PUNCT]] |= _WIDE_CHAR
+_BMP[list(_WIDTH_TABLE)] |= _FOLDS
+_FOLD_TO = np.arange(0x10000, dtype=np.uint32)
+_FOLD_TO[list(_WIDTH_TABLE)] = [ord(c) for c in _WIDTH_TABLE.values()]
 
 
-def _fold_text(text: str) -> str:
-    # One character for one (so offsets are unchanged), done on code points with numpy.
+def _classes(cp: np.ndarray) -> np.ndarray:
+    flags = _BMP.take(cp, mode="clip")
+    astral = cp > 0xFFFF
+    if astral.any():
+        flags[astral] = np.where((cp[astral] >= 0x20000) & (cp[astral] <= 0x3134F), _WIDE_CHAR, 0)
+    return flags
+
+
+# --------------------------------------------------------------------------------------------
+# 1. control characters
+
+
+def _controls(text: str, ed: _Editor) -> str:
+    if text.isascii() and text.isprintable():
+        return text
+    # Vectorised search (a regex character class costs ~25 ns a character in CPython's engine);
+    # the few hits are then handled by the exact regex.
+    hits = np.flatnonzero(ed.bmp_classes(text) & _CONTROL)
+    if not len(hits):
+        return text
+    edits: list[tuple[int, int, str]] = []
+    last = -1
+    for i in hits.tolist():
+        if i < last:
+            continue
+        m = _CONTROL_RE.match(text, i)
+        if m is None:  # pragma: no cover - the two definitions agree
+            continue
+        c = m.group()
+        edits.append((m.start(), m.end(), "\n" if c[0] in "\r\u2028\u2029\x85" else ""))
+        last = m.end()
+    return ed.apply(text, Edits.of(edits))
+
+
+def clean_controls(text: str) -> str:
+    """Unify line ends to ``\\n`` and drop zero-width and control characters (not tab/newline).
+
+    >>> clean_controls("a\\r\\nb\\u200bc\\ufeff")
+    'a\\nbc'
+    """
+    return _controls(text, _Editor())
+
+
+# --------------------------------------------------------------------------------------------
+# 2. width folding and punctuation
+
+
+def _fold(text: str, ed: _Editor) -> str:
+    # One character for one, so the source map is unchanged; done on code points with numpy.
     if text.isascii():
         return text
-    cp = _codepoints(text)
-    idx = np.searchsorted(_FOLD_FROM, cp)
-    idx[idx == len(_FOLD_FROM)] = 0
-    hit = _FOLD_FROM[idx] == cp
-    if not hit.any():
+    hit = np.flatnonzero(ed.bmp_classes(text) & _FOLDS)
+    if not len(hit):
         return text
-    out = cp.copy()
-    out[hit] = _FOLD_TO[idx[hit]]
-    return out.tobytes().decode("utf-32-le")
-
-
-def _fold_run(tr: Tracked) -> tuple[Tracked, list]:
-    return Tracked(_fold_text(tr.text), tr.starts, tr.ends), []
-
-
-_fold_width = _Step("fold_width", _fold_run)
+    out = ed.codepoints(text).copy()
+    out[hit] = _FOLD_TO[out[hit]]
+    folded = out.tobytes().decode("utf-32-le")
+    ed.remember(folded, out)
+    return folded
 
 
 def fold_width(text: str) -> str:
@@ -290,7 +402,7 @@ def fold_width(text: str) -> str:
     >>> fold_width("（一）主动公开：２０２３年，「三到位」")
     '(一)主动公开:2023年,“三到位”'
     """
-    return _fold_text(text)
+    return _fold(text, _Editor())
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,7 +430,7 @@ _T2S_FIX = """著重	着重
 _cc_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _opencc(kind: str) -> Any:
     """OpenCC converters, built once per process (``t2s`` with the 著 fix, or stock ``s2t``)."""
     import opencc
@@ -331,10 +443,6 @@ def _opencc(kind: str) -> Any:
         return opencc.OpenCC("t2s")
     with open(stock, encoding="utf-8") as fh:
         cfg = json.load(fh)
-    d = tempfile.mkdtemp(prefix="govtext-opencc-")
-    fix = os.path.join(d, "govtext_t2s_fix.txt")
-    with open(fix, "w", encoding="utf-8") as fh:
-        fh.write(_T2S_FIX)
 
     def absolutise(node: Any) -> Any:
         if isinstance(node, dict):
@@ -347,13 +455,19 @@ def _opencc(kind: str) -> Any:
         return node
 
     cfg = absolutise(cfg)
-    group = cfg["conversion_chain"][0]["dict"]
-    group["dicts"].insert(0, {"type": "text", "file": fix})
-    cfg["name"] = "govtext t2s (OpenCC t2s + 著→着 fix)"
-    path = os.path.join(d, "govtext_t2s.json")
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(cfg, fh, ensure_ascii=False)
-    return opencc.OpenCC(path)
+    # OpenCC reads a config and its dictionaries from files, once, when the converter is built:
+    # write them to a private temporary directory that is removed as soon as it is loaded.
+    with tempfile.TemporaryDirectory(prefix="govtext-opencc-") as d:
+        fix = os.path.join(d, "govtext_t2s_fix.txt")
+        with open(fix, "w", encoding="utf-8") as fh:
+            fh.write(_T2S_FIX)
+        group = cfg["conversion_chain"][0]["dict"]
+        group["dicts"].insert(0, {"type": "text", "file": fix})
+        cfg["name"] = "govtext t2s (OpenCC t2s + 著→着 fix)"
+        path = os.path.join(d, "govtext_t2s.json")
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(cfg, fh, ensure_ascii=False)
+        return opencc.OpenCC(path)
 
 
 def _convert(kind: str, text: str) -> str:
@@ -365,16 +479,15 @@ def _convert(kind: str, text: str) -> str:
 _CLAUSE_RE = re.compile(r"[^\n。,;:!?、]+")
 
 
-def _t2s_run(tr: Tracked) -> tuple[Tracked, list]:
-    text = tr.text
+def _t2s(text: str, ed: _Editor) -> str:
     out = _convert("t2s", text)
     if out == text:
-        return tr, []
-    if len(out) == len(text):  # the usual case: one character for one
-        return Tracked(out, tr.starts, tr.ends), []
+        return text
+    if len(out) == len(text):  # the usual case: one character for one; the map is unchanged
+        return out
     # A phrase changed length somewhere: convert clause by clause so that only the clauses that
     # changed length get a coarse (whole-clause) source map.
-    edits = []
+    edits: list[tuple[int, int, str]] = []
     for m in _CLAUSE_RE.finditer(text):
         c = _convert("t2s", m.group())
         if c == m.group():
@@ -382,14 +495,11 @@ def _t2s_run(tr: Tracked) -> tuple[Tracked, list]:
         if len(c) == len(m.group()):
             base = m.start()
             edits.extend(
-                (base + i, base + i + 1, b, None) for i, (a, b) in enumerate(zip(m.group(), c)) if a != b
+                (base + i, base + i + 1, b) for i, (a, b) in enumerate(zip(m.group(), c)) if a != b
             )
         else:
-            edits.append((m.start(), m.end(), c, None))
-    return apply_edits(tr, edits)
-
-
-_to_simplified = _Step("to_simplified", _t2s_run)
+            edits.append((m.start(), m.end(), c))
+    return ed.apply(text, Edits.of(edits))
 
 
 def to_simplified(text: str) -> str:
@@ -400,7 +510,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("政府信息公開工作存在著不足")
     '政府信息公开工作存在着不足'
     """
-    return _to_simplified(text)
+    return _t2s(text, _Editor())
 
 
 def detect_script(text: str) -> str:
@@ -470,6 +580,10 @@ _LABELS = sorted(_LABEL_TO_FIELD, key=len, reverse=True)
 _LABEL_ALT = "|".join(_spaced(lab) for lab in _LABELS)
 _LABEL_RE = re.compile(rf"(?:^|(?<=[ \t]))(?:[-•·*][ \t]*)?({_LABEL_ALT})[ \t]*:")
 _HEADER_LINE_RE = re.compile(rf"^[ \t]*(?:[-•·*][ \t]*)?(?:{_LABEL_ALT})[ \t]*:[^\n]*$", re.M)
+# What a header line starts with (a fast first test: most lines fail on their first character).
+_HEADER_START_RE = re.compile(
+    "[ \t]*(?:[-•·*][ \t]*)?[" + "".join(sorted({lab[0] for lab in _LABELS})) + "]"
+)
 
 # Every optional group starts with a non-space character and ends with its own trailing
 # spaces, so no two space runs compete (no quadratic backtracking on long runs of spaces).
@@ -480,9 +594,10 @@ _PAGE_INFO_RE = re.compile(
     r"(?:(?:点击数|点击量|浏览次数|阅读次数|访问次数)[ \t]*(?::[ \t]*)?\d*|字体大小[ \t]*(?::[ \t]*)?(?:[大中小][ \t]*)*)[ \t|]*$",
     re.M,
 )
+# The cue words of the line detectors (each holds a trigger pair, see _TRIGGER_TEXTS).
 _PAGE_INFO_CUE_RE = re.compile(r"点击数|点击量|浏览次数|阅读次数|访问次数|字体大小")
 _B_OPEN, _B_CLOSE = r"(?:[【\[][ \t]*)?", r"(?:[】\]][ \t]*)?"
-# Chrome anywhere in a line (each alternative starts with a literal: fast to search).
+# Chrome anywhere in a line (tried where a trigger text of an alternative starts).
 _CHROME_RE = re.compile(
     r"【[ \t]*(?:关闭窗口|打印本页|关闭本页|打印|打印文章|关闭|返回顶部|加入收藏|我要纠错)[ \t]*】"
     r"|\[[ \t]*(?:关闭窗口|打印本页|关闭本页|打印|关闭)[ \t]*\]"
@@ -493,30 +608,95 @@ _CHROME_RE = re.compile(
 _CHROME_LINE_CUE_RE = re.compile(r"关闭窗口|打印本页|关闭本页|打印|简体|分享到|收藏|返回顶部")
 _CHROME_LINE_RE = re.compile(r"[ \t]*(?:关闭窗口|打印本页|关闭本页|打印|简体[ \t]*(?:\|[ \t]*)?繁体|分享到:?|收藏|返回顶部)[ \t]*(?=\n|$)")
 _FARM_RE = re.compile(r"^[ \t]*(?:前言[ \t]*:[ \t]*)?本站为你精心整理[^\n]*(?:\n|$)", re.M)
-_PIPE_RUN_RE = re.compile(r"\|[ \t|]*")  # starts with a literal; spaces before it are added by hand
-
-
-_LABEL_ANY_RE = re.compile(rf"(?:{_LABEL_ALT})[ \t]*:")
 
 
 _DISTINCTIVE_PLAIN = sorted(_DISTINCTIVE) + ["索 引 号", "有 效 性", "发 布 机 构"]
+_DISTINCTIVE_PLAIN_SET = frozenset(_DISTINCTIVE_PLAIN)
+_INDEX_NO_RE = re.compile(r"索[ \t]*引[ \t]*号")
+
+# Triggers: a detector runs only where the text holds one of its trigger texts, a character
+# pair (or a single character) of each of its cue words. All pairs are looked up at once, with
+# numpy, in a hashed table over the code points; the candidate positions are checked against
+# the text. The positions found also tell the line-based detectors which lines to test and the
+# chrome regex where to try, so no detector scans the whole text with a regex (a scan costs a
+# third of an OpenCC conversion).
+_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM, _SPAM = 1, 2, 4, 8, 16
+_TRIGGER_TEXTS = (
+    (_PAGE_INFO, ("击数", "击量", "览次", "读次", "问次", "字体")),  # 点击数 点击量 浏览次数 ... 字体大小
+    (_CHROME, ("【", "[", "扫一", "字号")),  # the starts of _CHROME_RE's alternatives
+    (_CHROME_LINE, ("闭窗", "闭本", "打印", "简体", "享到", "收藏", "顶部")),  # 关闭窗口 ... 返回顶部
+    (_FARM, ("你精",)),  # 本站为你精心整理
+    (_SPAM, ("娱乐", "博彩", "家乐", "彩", "赌", "虎机", "荷官", "葡京", "尼斯", "阳城", "洲国", "品视", "成人",
+             "v在", "V在", "无码", "费视", "载_", "be", "bE", "Be", "BE")),  # _SPAM_CUES and "bet"
+)
+
+
+def _pair_hash(first: Any, second: Any) -> Any:
+    """Hash of a character pair in [0, 65536): the high half of a 32-bit multiplicative hash
+    (works on code points as ints and as uint32 arrays)."""
+    return ((first * 0x9E3779B1 + second * 0x85EBCA77) & 0xFFFFFFFF) >> 16
+
+
+_PAIRS = np.zeros(0x10000, dtype=bool)  # hash buckets of the two-character triggers
+_PAIR_BITS: dict[str, int] = {}
+_SINGLES: list[tuple[int, str]] = []
+for _bit, _texts in _TRIGGER_TEXTS:
+    for _t in _texts:
+        if len(_t) == 2:
+            _PAIRS[_pair_hash(ord(_t[0]), ord(_t[1]))] = True
+            _PAIR_BITS[_t] = _PAIR_BITS.get(_t, 0) | _bit
+        else:
+            _SINGLES.append((_bit, _t))
+
+
+def _trigger_hits(text: str, cp: np.ndarray) -> dict[int, list[int]]:
+    """Positions (sorted) of the trigger texts in ``text``, by detector bit."""
+    hits: dict[int, list[int]] = {}
+    if len(cp) > 1:
+        pair = _pair_hash(cp[:-1], cp[1:])  # (uint32 arithmetic wraps: the same hash)
+        for i in np.flatnonzero(_PAIRS.take(pair)).tolist():  # candidates: check the text
+            bits = _PAIR_BITS.get(text[i:i + 2], 0)
+            for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM, _SPAM):
+                if bits & bit:
+                    hits.setdefault(bit, []).append(i)
+    for bit, char in _SINGLES:
+        i = text.find(char)
+        while i >= 0:
+            hits.setdefault(bit, []).append(i)
+            i = text.find(char, i + 1)
+    for bit in (_CHROME, _SPAM):  # (the only detectors with single-character triggers)
+        if bit in hits:
+            hits[bit].sort()
+    return hits
+
+
+def _lines_at(text: str, positions: list[int]) -> Iterator[int]:
+    """Start of every line that holds one of the (sorted) positions, once per line, in order."""
+    line_end = -1
+    for p in positions:
+        if p < line_end:
+            continue
+        end = text.find("\n", p)
+        line_end = len(text) if end < 0 else end
+        yield text.rfind("\n", 0, p) + 1
+
+
+def _colon_lines(text: str) -> Iterator[int]:
+    """Start of every line that holds a colon (header lines all do), once per line, in order."""
+    pos = text.find(":")
+    while pos >= 0:
+        yield text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        pos = -1 if end < 0 else text.find(":", end)
 
 
 def _header_edits(text: str) -> list[tuple[int, int, list[tuple[str, str]]]]:
-    """Header-block lines: (start, end-with-newline, [(field, value)])."""
-    # A block needs a distinctive label: look for one with fast substring tests first.
-    if not any(lab in text for lab in _DISTINCTIVE_PLAIN) and not re.search(r"索[ \t]*引[ \t]*号", text[:20000]):
-        return []
+    """Header-block lines: (start, end-without-newline, [(field, value)])."""
     found = []
-    last = -1
-    for hit in _LABEL_ANY_RE.finditer(text):
-        ls = text.rfind("\n", 0, hit.start()) + 1
-        if ls <= last:
-            continue
-        m = _HEADER_LINE_RE.match(text, ls)
+    for ls in _colon_lines(text):
+        m = _HEADER_START_RE.match(text, ls) and _HEADER_LINE_RE.match(text, ls)
         if not m:
             continue
-        last = ls
         line = m.group()
         labels = list(_LABEL_RE.finditer(line))
         if not labels or labels[0].start() > len(line) - len(line.lstrip(" \t-•·*")) + 1:
@@ -525,109 +705,129 @@ def _header_edits(text: str) -> list[tuple[int, int, list[tuple[str, str]]]]:
         for k, lm in enumerate(labels):
             v_end = labels[k + 1].start() if k + 1 < len(labels) else len(line)
             value = line[lm.end():v_end].strip(" \t|")
-            lab = re.sub(r"[ \t]", "", lm.group(1))
+            lab = lm.group(1).replace(" ", "").replace("\t", "")
             pairs.append((lab, value))
-        found.append((m.start(), m.end(), pairs))
+        found.append((m.start(), m.end(), pairs, [lm.group(1) for lm in labels]))
     # keep lines in blocks (consecutive lines) that contain a distinctive label
     out = []
+    plain = False  # does a kept line spell a distinctive label as _DISTINCTIVE_PLAIN does?
     i = 0
     while i < len(found):
         j = i
         while j + 1 < len(found) and text[found[j][1]:found[j + 1][0]].strip() == "":
             j += 1
         block = found[i:j + 1]
-        if any(lab in _DISTINCTIVE for _, _, pairs in block for lab, _ in pairs):
-            for s, e, pairs in block:
+        if any(lab in _DISTINCTIVE for _, _, pairs, _ in block for lab, _ in pairs):
+            for s, e, pairs, written in block:
                 out.append((s, e, [(_LABEL_TO_FIELD[lab], v) for lab, v in pairs]))
+                plain = plain or not _DISTINCTIVE_PLAIN_SET.isdisjoint(written)
         i = j + 1
+    # A block counts only in a text that holds a distinctive label as written in
+    # _DISTINCTIVE_PLAIN, or 索引号 (spaced or not) in its first 20,000 characters.
+    if out and not plain and not (
+        any(lab in text for lab in _DISTINCTIVE_PLAIN) or _INDEX_NO_RE.search(text, 0, 20000)
+    ):
+        return []
     return out
 
 
-def _debris_edits(text: str, header_sink: list | None = None) -> list[tuple]:
-    spans: list[tuple[int, int, str, str]] = []  # start, end, replacement, kind
+def _pipe_runs(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pipe runs: the maximal runs of spaces, tabs and pipes that hold a pipe.
+
+    Returns their starts, ends and whether each becomes a tab. A pipe-only line goes with its
+    newline; a run at the start or end of a line is removed; a run between two cells becomes
+    the cell separator, a tab.
+    """
+    n = len(cp)
+    starts, ends = _runs((cp == 124) | (cp == 32) | (cp == 9))
+    with_pipe = np.zeros(len(starts), dtype=bool)
+    with_pipe[starts.searchsorted(np.flatnonzero(cp == 124), "right") - 1] = True
+    starts, ends = starts[with_pipe], ends[with_pipe]
+    at_start = (starts == 0) | (cp[starts - 1] == 10)
+    at_end = (ends == n) | (cp[np.minimum(ends, n - 1)] == 10)
+    ends = ends + (at_start & at_end & (ends < n))  # the newline of a pipe-only line
+    return starts, ends, ~(at_start | at_end)
+
+
+# Kind codes of the detectors' spans: twice the index in _KIND_NAMES (the low bit marks a pipe
+# run that becomes a tab).
+_KIND_NAMES = np.array(["content_farm", "header", "page_info", "chrome", "pipes"], dtype=object)
+_K_FARM, _K_HEADER, _K_PAGE_INFO, _K_CHROME, _K_PIPES = range(0, 10, 2)
+
+
+def _debris_edits(text: str, ed: _Editor) -> Edits:
     n = len(text)
 
     def line_end(e: int) -> int:  # include the newline of a removed whole line
         return e + 1 if e < n and text[e] == "\n" else e
 
-    if "本站为你精心整理" in text:
-        for m in _FARM_RE.finditer(text):
-            spans.append((m.start(), m.end(), "", "content_farm"))
-    for s, e, pairs in _header_edits(text):
-        spans.append((s, line_end(e), "", "header"))
-        if header_sink is not None:
-            header_sink.extend(pairs)
-    done_line = -1
-    for cue in _PAGE_INFO_CUE_RE.finditer(text):
-        ls = text.rfind("\n", 0, cue.start()) + 1
-        if ls <= done_line:
-            continue
-        done_line = ls
+    # (start, end, kind) of the regex detectors, detector by detector; each detector's spans
+    # are sorted and disjoint.
+    spans: list[tuple[int, int, int]] = []
+    hits = _trigger_hits(text, ed.codepoints(text))
+    for ls in _lines_at(text, hits.get(_FARM, [])):
+        m = _FARM_RE.match(text, ls)
+        if m:
+            spans.append((m.start(), m.end(), _K_FARM))
+    if ":" in text:
+        for s, e, pairs in _header_edits(text):
+            spans.append((s, line_end(e), _K_HEADER))
+            ed.header.extend(pairs)
+    for ls in _lines_at(text, hits.get(_PAGE_INFO, [])):
         m = _PAGE_INFO_RE.match(text, ls)
         if m:
-            spans.append((m.start(), line_end(m.end()), "", "page_info"))
-            if header_sink is not None and m.group(1):
-                header_sink.append(("published", m.group(1)))
-    for m in _CHROME_RE.finditer(text):
-        spans.append((m.start(), m.end(), "", "chrome"))
-    done_line = -1
-    for cue in _CHROME_LINE_CUE_RE.finditer(text):
-        ls = text.rfind("\n", 0, cue.start()) + 1
-        if ls <= done_line:
-            continue
-        done_line = ls
+            spans.append((m.start(), line_end(m.end()), _K_PAGE_INFO))
+            if m.group(1):
+                ed.header.append(("published", m.group(1)))
+    reach = -1  # chrome matches do not overlap (as with finditer); they start at a trigger
+    for i in hits.get(_CHROME, []):
+        m = _CHROME_RE.match(text, i) if i >= reach else None
+        if m:
+            spans.append((m.start(), m.end(), _K_CHROME))
+            reach = m.end()
+    for ls in _lines_at(text, hits.get(_CHROME_LINE, [])):
         m = _CHROME_LINE_RE.match(text, ls)
         if m:
-            spans.append((m.start(), line_end(m.end()), "", "chrome"))
-    for m in _PIPE_RUN_RE.finditer(text):
-        s, e = m.start(), m.end()
-        while s > 0 and text[s - 1] in " \t":
-            s -= 1
-        at_start = s == 0 or text[s - 1] == "\n"
-        at_end = e == n or text[e] == "\n"
-        if at_start and at_end:  # a pipe-only line goes with its newline
-            spans.append((s, line_end(e), "", "pipes"))
-        else:  # between two cells it becomes the cell separator
-            spans.append((s, e, "" if at_start or at_end else "\t", "pipes"))
-    if not spans:
-        return []
-    # Resolve overlaps: sort by start, longer first; drop spans inside an accepted one.
-    spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
-    edits: list[Edit] = []
-    pos = 0
-    for s, e, rep, kind in spans:
-        if s < pos:
-            if e <= pos:
-                continue
-            s = pos  # partial overlap: trim
-            if kind == "pipes" and rep:
-                rep = ""
-        edits.append((s, e, rep, kind))
-        pos = e
-    return edits
+            spans.append((m.start(), line_end(m.end()), _K_CHROME))
+    if "|" in text:
+        p_starts, p_ends, p_tab = _pipe_runs(ed.codepoints(text))
+        if not spans:  # pipe runs alone are sorted and disjoint
+            tab = p_tab.astype(np.int64)
+            return Edits(p_starts, p_ends, _TAB_REPS[tab] if tab.any() else "", "pipes", tab)
+    elif not spans:
+        return _NO_EDITS
+    else:
+        p_starts = p_ends = np.zeros(0, dtype=np.int64)
+        p_tab = np.zeros(0, dtype=bool)
+    # Merge the detectors: spans in order of start, longer first, ties in detector order; a
+    # span inside the ones before it is dropped, one that overlaps them is trimmed to start where
+    # they end (a trimmed pipe run loses its tab).
+    r_starts, r_ends, r_kinds = zip(*spans)
+    s = np.concatenate((r_starts, p_starts))
+    e = np.concatenate((r_ends, p_ends))
+    code = np.concatenate((r_kinds, _K_PIPES + p_tab))  # 2 * kind + (becomes a tab)
+    order = np.lexsort((s - e, s))  # stable: by start, then longer first, then detector order
+    s, e, code = s[order], e[order], code[order]
+    reach = np.zeros_like(e)  # end of everything before
+    np.maximum.accumulate(e[:-1], out=reach[1:])
+    keep = e > reach
+    code = np.where(s < reach, code & ~1, code)[keep]  # a trimmed run loses its tab
+    tab = code & 1
+    reps = _TAB_REPS[tab] if tab.any() else ""
+    return Edits(np.maximum(s, reach)[keep], e[keep], reps, _KIND_NAMES[code >> 1], tab)
 
 
-def _debris_run(tr: Tracked, header_sink: list | None = None) -> tuple[Tracked, list]:
+_TAB_REPS = np.array(["", "\t"], dtype=object)
+
+
+def _debris(text: str, ed: _Editor) -> str:
     # Removing one piece of debris can expose another (a pipe run in front of 点击数:), so run
     # to a fixpoint; each pass removes at least one character, and in practice two passes do.
-    log: list = []
     while True:
-        edits = _debris_edits(tr.text, header_sink)
-        if not edits:
-            return tr, log
-        tr, more = apply_edits(tr, edits)
-        log.extend(more)
-
-
-def _debris_text(text: str) -> str:
-    while True:
-        edits = _debris_edits(text)
+        edits = _debris_edits(text, ed)
         if not edits:
             return text
-        text = _splice(text, edits)
-
-
-_remove_debris = _Step("remove_debris", _debris_run)
+        text = ed.apply(text, edits)
 
 
 def remove_debris(text: str) -> str:
@@ -636,33 +836,92 @@ def remove_debris(text: str) -> str:
     >>> remove_debris("报告 | ||||\\n2024-01-22 点击数: |\\n正文【关闭窗口】 |")
     '报告\\n正文'
     """
-    return _debris_text(text)
+    return _debris(text, _Editor())
 
 
 # --------------------------------------------------------------------------------------------
-# 5. spaces next to Chinese characters
-
-_SPACE_RUN_RE = re.compile(r" +")
-def _space_edits(text: str) -> list[tuple]:
-    if " " not in text:
-        return []
-    cp = _codepoints(text)
-    sp = cp == 32
-    # run starts and ends of spaces
-    d = np.diff(np.concatenate(([0], sp.view(np.uint8), [0])).astype(np.int8))
-    starts = np.flatnonzero(d == 1)
-    ends = np.flatnonzero(d == -1)
-    inner = (starts > 0) & (ends < len(cp))
-    starts, ends = starts[inner], ends[inner]
-    if not len(starts):
-        return []
-    left, right = cp[starts - 1], cp[ends]
-    line_break = (left == 10) | (left == 9) | (right == 10) | (right == 9)
-    keep = ((_classes(left) | _classes(right)) & 2).astype(bool) & ~line_break
-    return [(a, b, "", None) for a, b in zip(starts[keep].tolist(), ends[keep].tolist())]
+# 5. spaces next to Chinese characters and 6. whitespace layout
+#
+# Both steps act on the maximal runs of spaces and tabs ("blank runs"), and one function makes
+# the edits of either or both.
 
 
-_remove_spaces = _Step("remove_spaces", _edit_step(_space_edits), _space_edits)
+def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits:
+    """Edits of step 5 (``spaces``), step 6 (``layout``) or both, as one batch.
+
+    - Step 5 removes a run of spaces (no tab) between two characters that are not line breaks
+      when one of them is Chinese.
+    - Step 6 removes the runs at the start or end of a line and turns a longer run inside a line
+      into one tab if it holds a tab, else one space; then it turns three or more line breaks
+      into two, and strips the text.
+
+    With both flags the batch gives what step 5 followed by step 6 gives, text and offsets: the
+    runs step 5 removes are whole runs whose neighbours stay, so step 6 sees every other run with
+    the same neighbours; the blank runs between two line breaks are line-edge runs, so a run of
+    line breaks in step 6's output is a run of line breaks and blank runs here, and its
+    replacement covers the same first and last line break; stripping removes the images of the
+    whitespace prefix and suffix of the input, which are whole runs here too.
+    """
+    n = len(text)
+    lead, trail = 0, n  # step 6 strips text[:lead] and text[trail:]
+    if layout:
+        lead = n - len(text.lstrip())
+        if lead == n:
+            return Edits.of([(0, n, "")]) if n else _NO_EDITS
+        trail = len(text.rstrip())
+    edges = [(a, b) for a, b in ((0, lead), (trail, n)) if b > a]
+    if " " not in text and (not layout or "\t" not in text):
+        starts = ends = code = np.zeros(0, dtype=np.int64)
+        blank_line = False
+    else:
+        cp = ed.codepoints(text)
+        tab = cp == 9
+        starts, ends = _runs(tab | (cp == 32))
+        if edges:
+            inside = (starts >= lead) & (ends <= trail)
+            starts, ends = starts[inside], ends[inside]
+        left = cp[starts - 1]  # (a run at position 0 reads the last character: masked by at_start)
+        right = cp[np.minimum(ends, n - 1)]
+        at_start = (starts == 0) | (left == 10)
+        at_end = (ends == n) | (right == 10)
+        with_tab = np.zeros(len(starts), dtype=bool)
+        if "\t" in text:
+            with_tab[starts.searchsorted(np.flatnonzero(tab[lead:trail]) + lead, "right") - 1] = True
+        remove = at_start | at_end if layout else np.zeros(len(starts), dtype=bool)
+        if spaces:  # a run of spaces inside a line, next to a Chinese character
+            inner = np.flatnonzero(~(with_tab | at_start | at_end))
+            cls = _classes(np.concatenate((left[inner], right[inner])))
+            remove[inner[(cls[:len(inner)] | cls[len(inner):]) & _WIDE_CHAR > 0]] = True
+        blank_line = layout and ((left == 10) & (right == 10) & (starts > 0) & (ends < n)).any()
+        change = remove | (ends - starts > 1) if layout else remove
+        code = np.where(remove, 0, 1 + with_tab)[change]  # 0 "", 1 " ", 2 "\t"
+        starts, ends = starts[change], ends[change]
+    parts = [(starts, ends, code)]
+    if layout and (blank_line or text.find("\n\n", lead, trail) >= 0):
+        # three or more line breaks with only blank runs between them become two
+        runs = [m.span() for m in _NL_RUN_RE.finditer(text, lead, trail)]
+        if runs:
+            nl_s, nl_e = np.array(runs, dtype=np.int64).T
+            i = nl_s.searchsorted(starts, "right") - 1
+            keep = (i < 0) | (ends > nl_e[i])  # the blank runs inside go with the replacement
+            parts = [(starts[keep], ends[keep], code[keep]), (nl_s, nl_e, np.full(len(nl_s), 3))]
+    if edges:
+        a, b = np.array(edges, dtype=np.int64).T
+        parts.append((a, b, np.zeros(len(edges), dtype=np.int64)))
+    if len(parts) > 1:
+        starts, ends, code = (np.concatenate(col) for col in zip(*parts))
+        order = starts.argsort(kind="stable")
+        starts, ends, code = starts[order], ends[order], code[order]
+    return Edits(starts, ends, _BLANK_REPS[code] if code.any() else "", lens=_BLANK_LENS[code])
+
+
+_BLANK_REPS = np.array(["", " ", "\t", "\n\n"], dtype=object)
+_BLANK_LENS = np.array([0, 1, 1, 2])
+_NL_RUN_RE = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+def _spaces_and_layout(text: str, ed: _Editor) -> str:
+    return ed.apply(text, _blank_edits(text, ed, spaces=True, layout=True))
 
 
 def remove_spaces(text: str) -> str:
@@ -671,73 +930,8 @@ def remove_spaces(text: str) -> str:
     >>> remove_spaces("平昌关镇 2023 年 自 然 人 PDF file")
     '平昌关镇2023年自然人PDF file'
     """
-    return _remove_spaces(text)
-
-
-# --------------------------------------------------------------------------------------------
-# 6. whitespace layout
-
-_INNER_WS_RE = re.compile(r"[ \t]{2,}|\t")
-
-
-def _ws_edits(text: str) -> list[tuple]:
-    """Per line: strip the ends, collapse inner runs (a run with a tab becomes one tab, a run of
-    spaces one space); runs of more than one blank line become one blank line."""
-    edits: list[tuple] = []
-    pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        if line:
-            stripped = line.strip(" \t")
-            if not stripped:
-                edits.append((pos, end, "", None))
-            else:
-                lead = len(line) - len(line.lstrip(" \t"))
-                if lead:
-                    edits.append((pos, pos + lead, "", None))
-                if "\t" in stripped or "  " in stripped:
-                    base = pos + lead
-                    for m in _INNER_WS_RE.finditer(stripped):
-                        g = m.group()
-                        rep = "\t" if "\t" in g else " "
-                        if g != rep:
-                            edits.append((base + m.start(), base + m.end(), rep, None))
-                trail = len(line) - len(line.rstrip(" \t"))
-                if trail:
-                    edits.append((end - trail, end, "", None))
-        pos = end + 1
-    return edits
-
-
-_NL_RUN_RE = re.compile(r"\n{3,}")
-
-
-def _nl_edits(text: str) -> list[tuple]:
-    if "\n\n\n" not in text:
-        return []
-    return [(m.start(), m.end(), "\n\n", None) for m in _NL_RUN_RE.finditer(text)]
-
-
-def _ws_run(tr: Tracked) -> tuple[Tracked, list]:
-    tr, _ = apply_edits(tr, _ws_edits(tr.text))
-    tr, _ = apply_edits(tr, _nl_edits(tr.text))
-    t = tr.text
-    edits = []
-    if t and not t.strip():
-        edits.append((0, len(t), "", None))
-    elif t:
-        s = len(t) - len(t.lstrip())
-        e = len(t.rstrip())
-        if s:
-            edits.append((0, s, "", None))
-        if e < len(t):
-            edits.append((e, len(t), "", None))
-    if edits:
-        tr, _ = apply_edits(tr, edits)
-    return tr, []
-
-
-_normalize_whitespace = _Step("normalize_whitespace", _ws_run)
+    ed = _Editor()
+    return ed.apply(text, _blank_edits(text, ed, spaces=True, layout=False))
 
 
 def normalize_whitespace(text: str) -> str:
@@ -746,21 +940,40 @@ def normalize_whitespace(text: str) -> str:
     >>> normalize_whitespace("  a  b \\t c\\n\\n\\n\\nd  ")
     'a b\\tc\\n\\nd'
     """
-    text = _splice(text, _ws_edits(text))
-    return _splice(text, _nl_edits(text)).strip()
+    ed = _Editor()
+    return ed.apply(text, _blank_edits(text, ed, spaces=False, layout=True))
 
 
 # --------------------------------------------------------------------------------------------
 # warnings
 
 _PINYIN_GLOSS_RE = re.compile(f"[{HAN}]\\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{{1,6}}\\)")
-_SPAM_RE = re.compile(
-    r"娱乐城|博彩|百家乐|时时彩|六合彩|彩票|赌场|赌博|老虎机|真人荷官|葡京|威尼斯人|太阳城|bet ?365|bet3365|"
-    r"亚洲国产|精品视频|成人|av在线|无码|免费视频|手机下载_",
-    re.I,
+_SPAM_WORDS = (
+    "娱乐城", "博彩", "百家乐", "时时彩", "六合彩", "彩票", "赌场", "赌博", "老虎机", "真人荷官", "葡京", "威尼斯人",
+    "太阳城", "bet ?365", "bet3365", "亚洲国产", "精品视频", "成人", "av在线", "无码", "免费视频", "手机下载_",
 )
+_SPAM_RE = re.compile("|".join(_SPAM_WORDS), re.I)
+
+
+def _literal_variants(word: str) -> list[str]:
+    """The strings a ``_SPAM_WORDS`` entry matches under re.I ("bet ?365": "bet 365", "BeT365", ...)."""
+    forms = [word.replace(" ?", " "), word.replace(" ?", "")] if " ?" in word else [word]
+    return [
+        "".join(chars)
+        for form in forms
+        for chars in itertools.product(*((c, c.upper()) if "a" <= c <= "z" else (c,) for c in form))
+    ]
+
+
+# _SPAM_RE spelled as plain literals, so that the regex engine skips ahead to candidate first
+# characters instead of trying every alternative at every position with case folding (several
+# times slower). re.I folds these ASCII letters to their upper case only (tested).
+_SPAM_SCAN_RE = re.compile("|".join(map(re.escape, (v for w in _SPAM_WORDS for v in _literal_variants(w)))))
 _SPAM_CUES = ("娱乐", "博彩", "百家乐", "彩", "赌", "老虎机", "荷官", "葡京", "威尼斯人", "太阳城", "亚洲国产",
                "精品视频", "成人", "av在线", "无码", "免费视频", "手机下载_", "AV在线")
+# Spam lines are flagged only in a text that holds a cue, or "bet" in any case.
+_SPAM_CUE_RE = re.compile("|".join(map(re.escape, _SPAM_CUES)))
+_BET_RE = re.compile("[bB][eE][tT]")
 _MOJIBAKE_RE = re.compile(r"\?,[A-Z](?<=[^\x00-\x7f]\?,[A-Z])|\ufffd")
 
 
@@ -770,13 +983,18 @@ _GLOSS_TAIL_RE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖ
 def _warnings(text: str) -> list[str]:
     """Flag spam lines (casino/lottery ads, pinyin glosses) and mojibake; never modify text.
 
-    Scans the whole text once per pattern (each starts with a literal, which the regex engine
-    searches fast) and reports line numbers only for the hits.
+    Each pattern runs only on a text that holds one of its trigger texts, and line numbers are
+    computed for the hits only (by bisection over the positions of the line breaks).
     """
     hits: dict[int, list[str]] = {}
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    newlines: np.ndarray | None = None
 
-    def line_of(pos: int) -> int:
-        return text.count("\n", 0, pos)
+    def line_of(pos: int) -> int:  # number of newlines before pos
+        nonlocal newlines
+        if newlines is None:
+            newlines = np.flatnonzero(cp == 10)
+        return int(newlines.searchsorted(pos))
 
     gloss_lines: dict[int, int] = {}
     for m in _GLOSS_TAIL_RE.finditer(text):
@@ -786,32 +1004,39 @@ def _warnings(text: str) -> list[str]:
     for ln, k in gloss_lines.items():
         if k >= 2:
             hits.setdefault(ln, []).append("spam: pinyin glosses")
-    spammy = any(k in text for k in _SPAM_CUES) or ("et" in text.lower() and "bet" in text.lower())
-    for m in _SPAM_RE.finditer(text) if spammy else ():
-        ln = line_of(m.start())
-        note = f"spam: {m.group()!r}"
-        if note not in hits.get(ln, []):
-            hits.setdefault(ln, []).append(note)
-    for m in _MOJIBAKE_RE.finditer(text):
-        ln = line_of(m.start())
-        if "mojibake: damaged characters" not in hits.get(ln, []):
-            hits.setdefault(ln, []).append("mojibake: damaged characters")
+    if _SPAM in _trigger_hits(text, cp) and (
+        _SPAM_CUE_RE.search(text) or _BET_RE.search(text)
+    ):
+        for m in _SPAM_SCAN_RE.finditer(text):
+            ln = line_of(m.start())
+            note = f"spam: {m.group()!r}"
+            if note not in hits.get(ln, []):
+                hits.setdefault(ln, []).append(note)
+    # _MOJIBAKE_RE's matches start at "?," or are a U+FFFD; find those with str.find
+    for cue in ("?,", "\ufffd"):
+        i = text.find(cue)
+        while i >= 0:
+            if _MOJIBAKE_RE.match(text, i):
+                ln = line_of(i)
+                if "mojibake: damaged characters" not in hits.get(ln, []):
+                    hits.setdefault(ln, []).append("mojibake: damaged characters")
+            i = text.find(cue, i + 1)
     if not hits:
         return []
-    lines = text.split("\n")
-    return [f"{note} on line {ln + 1}: {lines[ln][:40]!r}" for ln in sorted(hits) for note in hits[ln]]
+    bounds = np.concatenate(([-1], newlines, [len(text)]))  # (newlines is set: there are hits)
+
+    def head(ln: int) -> str:  # the first 40 characters of line ln
+        start = int(bounds[ln]) + 1
+        return text[start:min(start + 40, int(bounds[ln + 1]))]
+
+    return [f"{note} on line {ln + 1}: {head(ln)!r}" for ln in sorted(hits) for note in hits[ln]]
 
 
 # --------------------------------------------------------------------------------------------
 # pipeline
 
-_STEPS: tuple[_Step, ...] = (
-    _clean_controls,
-    _fold_width,
-    _to_simplified,
-    _remove_debris,
-    _remove_spaces,
-    _normalize_whitespace,
+_STEPS: tuple[Callable[[str, _Editor], str], ...] = (
+    _controls, _fold, _t2s, _debris, _spaces_and_layout
 )
 
 
@@ -829,6 +1054,14 @@ def make_pipeline(*steps: Callable[[str], str]) -> Callable[[str], str]:
         return text
 
     return pipeline
+
+
+def _check_str(text: Any, caller: str) -> None:
+    if not isinstance(text, str):
+        from govtext.exceptions import InvalidParameterError
+
+        msg = f"{caller}() expects a str. Got {type(text).__name__} instead."
+        raise InvalidParameterError(msg)
 
 
 def normalize(text: str) -> Normalized:
@@ -857,29 +1090,14 @@ def normalize(text: str) -> Normalized:
     >>> "- 索 引 号:\\n- 发布机构:峰市镇\\n一、总体情况 2020年"[s:e]
     '一、总体情况'
     """
-    if not isinstance(text, str):
-        from govtext.exceptions import InvalidParameterError
-
-        msg = f"normalize() expects a str. Got {type(text).__name__} instead."
-        raise InvalidParameterError(msg)
-    tr = identity(text)
-    removed: list[Removed] = []
-    header: list[tuple[str, str]] = []
+    _check_str(text, "normalize")
+    tracker = _Tracker(len(text))
+    out = text
     for step in _STEPS:
-        if step is _remove_debris:
-            tr, log = _debris_run(tr, header)
-        else:
-            tr, log = step.run(tr)
-        for a, b, kind, _ in log:
-            removed.append(Removed(a, b, kind, text[a:b]))
-    removed.sort(key=lambda r: (r.start, r.end))
+        out = step(out, tracker)
+    starts, ends = tracker.map.arrays()
     return Normalized(
-        tr.text,
-        tr.starts,
-        tr.ends,
-        tuple(removed),
-        tuple((k, v) for k, v in header),
-        tuple(_warnings(tr.text)),
+        out, starts, ends, tracker.removed(text), tuple(tracker.header), tuple(_warnings(out))
     )
 
 
@@ -889,14 +1107,8 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("三是公開的內容和形式還不夠豐富 |")
     '三是公开的内容和形式还不够丰富'
     """
-    if not isinstance(text, str):
-        from govtext.exceptions import InvalidParameterError
-
-        msg = f"normalize_text() expects a str. Got {type(text).__name__} instead."
-        raise InvalidParameterError(msg)
-    text = clean_controls(text)
-    text = fold_width(text)
-    text = to_simplified(text)
-    text = remove_debris(text)
-    text = remove_spaces(text)
-    return normalize_whitespace(text)
+    _check_str(text, "normalize_text")
+    editor = _Editor()
+    for step in _STEPS:
+        text = step(text, editor)
+    return text

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
+import random
 import re
 
+import numpy as np
 import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govtext._offsets import Edits, SourceMap, splice
 from govtext.exceptions import InvalidParameterError
 from govtext.normalize import (
     clean_controls,
@@ -17,12 +23,14 @@ from govtext.normalize import (
     make_pipeline,
     normalize,
     normalize_text,
+    normalize_whitespace,
     remove_debris,
     remove_spaces,
     to_simplified,
 )
 
 HAN = re.compile("[\u3400-\u9fff]")
+_normalize_module = importlib.import_module("govtext.normalize")  # (govtext.normalize is the function)
 
 
 # -- table-driven: every kind of debris, using real seed lines --------------------------------
@@ -252,3 +260,237 @@ def test_no_han_change_on_simplified_input(simplified_chars, data):
                               max_size=60).map("".join))
     out = normalize_text(text)
     assert HAN.findall(out) == HAN.findall(text)
+
+
+# -- differential: outputs frozen before the performance rewrite (issue #2) -----------------
+# The digests below were computed with the implementation of commit e717292 (per-step numpy
+# offsets) on the same inputs; the rewrite must not change a single output byte: normalised
+# text, offsets, removal log, header, warnings, and the public step functions. (They depend on
+# the OpenCC dictionaries too: a new OpenCC release may change the digests of 003.)
+
+_DIFF_FRAGMENTS = [
+    "一、总体情况", "2023 年", "自 然 人 |", "|||", "\n", "(一)主动公开", "（二）依申请公开：", "【关闭窗口】", "点击数:",
+    "存在著", "政府信息公開", "。", "  ", "\t", "第二十条第(一)项 |", "- 索 引 号:", "前言:本站為你精心整理",
+    "〔2021〕30号", "0597—5731954", "二是", "1.", "、", " |", "| ", "||||||", "\r\n", "\r", "\u200b", "\ufeff",
+    "字号:", "字号: [ 大 中 小 ]", "大 中 小", "2024-01-22 ", "点击数: 12", "浏览次数:", "字体大小:大 中 小", "【打印】",
+    "打印", "\n打印\n", "关闭窗口", "扫一扫在手机上查看当前页面", "索引号:", "发布机构: 峰市镇", "来源:本站", "有 效 性:",
+    "标题:", "文号:", "\n\n\n", "   ", " \t ", "\t\t", "　", "（", "「", "」", "著重", "甚麼", "隨著", "简体|繁体",
+    "分享到:", "收藏", "返回顶部", "本站为你精心整理", "发布时间: 2024-01-22 10:00", "作者:张三 ", "PDF file", "bet365",
+    "彩票", "Av在线", "成 人", "字(zi)字(zi)", "?,F", "\ufffd", "\u2028", "\x85", "\x00", "\u3000\u3000", "ab cd", " a ",
+    "。 ", " 。", "\U00020001", "𠀀 𠀁", "é", "\u2000", "\xa0", "-", "•", "·", "* 索引号: 1", "\n- 发布机构:\n", "|\n|\n",
+]
+_DIFF_CHARS = list(" \t\n|||\r:：-•·*【】[]()大中小打印关闭窗口索引号发布机构有效性文号来源点击数字号著麼開體"
+                   "\u200b\u3000\xa0\x0b\x1f\ufeffａＢ１，。、a1Z?") + ["\U00020000", "\u0301", "İ", "K"]
+
+
+def _diff_corpus(n=600, seed=20240122):
+    """Deterministic texts built from seed-like fragments and odd characters."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randrange(0, 40)):
+            if rng.random() < 0.65:
+                parts.append(rng.choice(_DIFF_FRAGMENTS))
+            else:
+                parts.append("".join(rng.choice(_DIFF_CHARS) for _ in range(rng.randrange(1, 7))))
+        texts.append("".join(parts))
+    return texts
+
+
+def _compilation_parts(text):
+    """The parts of the compilation seed 003 (split at its 第X篇 markers), normalised one by one
+    as read_reports does."""
+    return [p for p in re.split(r"(?m)^第[一二三四五六七八九十]+篇", text) if p.strip()]
+
+
+def _digest(mod, texts):
+    """sha256 over everything normalisation outputs for ``texts`` (and the public steps)."""
+    h = hashlib.sha256()
+    for t in texts:
+        n = mod.normalize(t)
+        assert n.starts.dtype == n.ends.dtype == "int64"
+        record = [
+            n.text, [r.start for r in n.removed], [r.end for r in n.removed], [r.kind for r in n.removed],
+            [r.text for r in n.removed], [list(p) for p in n.header], list(n.warnings),
+            [f(t) for f in (mod.clean_controls, mod.fold_width, mod.to_simplified, mod.remove_debris,
+                            mod.remove_spaces, mod.normalize_whitespace, mod.normalize_text)],
+        ]
+        h.update(json.dumps(record, ensure_ascii=True).encode())
+        h.update(n.starts.astype("<i8").tobytes())
+        h.update(n.ends.astype("<i8").tobytes())
+    return h.hexdigest()
+
+
+FROZEN_DIGESTS = {
+    "000": "feed7ffc13653f36b1698dcb569a3cbbd8c87017242bcdafdc8f90ae034c8890",
+    "001": "c8617a3c455046c122fe5291043da4e954b05a70ceb2873ad739b640d3447947",
+    "002": "94e80389bad0d54f83d3957d496afa10d6743e420e903d810470109e4b88b447",
+    "003": "f88ef3cdfd0622ba6e882bc2eec98c3a953e585d221628f4646da99ebf05c36e",
+    "004": "d1dd8eed58047ef8f34b67189fa2dc769fe7c2b9faa50e470020a0c3947d2736",
+    "003 parts": "98fa3a676f621c78bdc69c5ac2336005fab33f424619cd8079b0bb5272590bb7",
+    "corpus": "c3153d4321cf5347baac343b7a852041c0e22efc75c7fbedabe2c9df3ade5670",
+}
+
+
+@pytest.mark.parametrize("key", sorted(FROZEN_DIGESTS))
+def test_outputs_identical_to_frozen_reference(key, seed_raw):
+    if key == "corpus":
+        texts = _diff_corpus()
+    elif key == "003 parts":
+        texts = _compilation_parts(seed_raw["003"])
+        assert len(texts) == 9  # preface + 第一篇 ... 第八篇
+    else:
+        texts = [seed_raw[key]]
+    assert _digest(_normalize_module, texts) == FROZEN_DIGESTS[key]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_strategy)
+def test_pipeline_equals_the_public_steps_in_order(text):
+    """normalize_text runs steps 5 and 6 as one batch: same result as the six steps in order."""
+    steps = make_pipeline(clean_controls, fold_width, to_simplified, remove_debris, remove_spaces,
+                          normalize_whitespace)
+    assert normalize_text(text) == steps(text)
+
+
+# -- the fast paths' tables agree with the definitions they stand for ------------------------
+
+def _alternatives(pattern):
+    return pattern.pattern.split("|")
+
+
+@pytest.mark.parametrize(
+    ("bit", "cues"),
+    [
+        (_normalize_module._PAGE_INFO, _alternatives(_normalize_module._PAGE_INFO_CUE_RE)),
+        (_normalize_module._CHROME_LINE, _alternatives(_normalize_module._CHROME_LINE_CUE_RE)),
+        (_normalize_module._FARM, ["本站为你精心整理"]),
+        (_normalize_module._CHROME, ["【", "[", "扫一扫在手机", "字号"]),
+        (_normalize_module._SPAM, [*_normalize_module._SPAM_CUES, "bet", "BET", "bEt", "Bet"]),
+    ],
+)
+def test_every_cue_holds_a_trigger(bit, cues):
+    triggers = [t for b, texts in _normalize_module._TRIGGER_TEXTS if b == bit for t in texts]
+    for cue in cues:
+        assert any(t in cue for t in triggers), cue
+        assert bit in _normalize_module._trigger_hits(cue, np.frombuffer(cue.encode("utf-32-le"), np.uint32))
+
+
+def test_chrome_alternatives_start_with_a_trigger():
+    m = _normalize_module
+    for s in ["【关闭窗口】", "[打印]", "扫一扫在手机上查看当前页面", "字号:大 中 小", "字号 [大] [中] [小]"]:
+        assert m._CHROME_RE.match(s)
+        assert m._trigger_hits(s, np.frombuffer(s.encode("utf-32-le"), np.uint32))[m._CHROME][0] == 0
+
+
+def test_spam_scan_matches_the_case_insensitive_definition():
+    m = _normalize_module
+    # re.I folds the ASCII letters of the spam words to their upper case only
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = sorted({c for w in m._SPAM_WORDS for c in w if "a" <= c <= "z"})
+    assert sorted(set(re.findall(f"[{''.join(letters)}]", everything, re.I))) == sorted(
+        letters + [c.upper() for c in letters])
+    text = "BeT 365,bet3365 bEt365 aV在线 Av在线 彩票 真人荷官,成人 bet 3365 手机下载_ 娱乐城"
+    assert [(x.span(), x.group()) for x in m._SPAM_SCAN_RE.finditer(text)] == [
+        (x.span(), x.group()) for x in m._SPAM_RE.finditer(text)]
+
+
+# -- offsets machinery: against a per-character reference -----------------------------------
+
+def _naive_apply(text, starts, ends, edits):
+    """Per-character reference of an edit batch (the semantics of govtext._offsets)."""
+    out, s_out, e_out, prev = [], [], [], 0
+    for a, b, rep in edits:
+        out.append(text[prev:a])
+        s_out += starts[prev:a]
+        e_out += ends[prev:a]
+        out.append(rep)
+        s_out += [starts[a]] * len(rep)
+        e_out += [ends[b - 1]] * len(rep)
+        prev = b
+    out.append(text[prev:])
+    return "".join(out), s_out + starts[prev:], e_out + ends[prev:]
+
+
+@st.composite
+def _edit_batches(draw):
+    text = draw(st.text(alphabet="abc", min_size=1, max_size=30))
+    batches = []
+    n = len(text)
+    for _ in range(draw(st.integers(1, 4))):
+        if n == 0:
+            break
+        cuts = sorted(draw(st.lists(st.integers(0, n), min_size=2, max_size=12, unique=True)))
+        edits = [(a, b, draw(st.sampled_from(["", "x", "yz"]))) for a, b in zip(cuts[::2], cuts[1::2])]
+        batches.append(edits)
+        n += sum(len(r) - (b - a) for a, b, r in edits)
+    return text, batches
+
+
+@settings(max_examples=300, deadline=None)
+@given(_edit_batches())
+def test_source_map_matches_per_character_reference(case):
+    text, batches = case
+    smap = SourceMap.identity(len(text))
+    starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
+    cur = text
+    for edits in batches:
+        batch = Edits.of(edits)
+        smap, src_a, src_b = smap.edit(batch)
+        assert src_a.tolist() == [starts[a] for a, _, _ in edits]
+        assert src_b.tolist() == [ends[b - 1] for _, b, _ in edits]
+        new, starts, ends = _naive_apply(cur, starts, ends, edits)
+        assert splice(cur, batch) == new
+        cur = new
+    s, e = smap.arrays()
+    assert (s.tolist(), e.tolist()) == (starts, ends)
+
+
+def test_source_map_rejects_bad_edits():
+    with pytest.raises(ValueError, match="sorted and non-overlapping"):
+        SourceMap.identity(5).edit(Edits.of([(2, 4, ""), (3, 5, "")]))
+    with pytest.raises(ValueError, match="non-empty"):
+        SourceMap.identity(5).edit(Edits.of([(2, 2, "x")]))
+
+
+# -- pathological inputs: time must stay linear (timed in benchmarks/bench_normalize.py) -------
+
+PATHOLOGICAL = {
+    "10^6 pipes": "报告\n" + "|" * 1_000_000 + "\n正文",
+    "10^5 pipe cells": "甲 |" * 100_000,
+    "one 2 MB line": ("一、总体情况 2023 年 本镇 | 主动公开 点击数 打印 来源: 索引号 " * 40_000),
+    "long runs of spaces": "中" + " " * 1_000_000 + "文\n" + " " * 1_000_000 + "\n" + "a" + " " * 500_000 + "b",
+    "字号 and spaces": ("字号" + " " * 10_000) * 100 + "字号: 大 中 小",
+    "many header labels": "索引号: 1 发布机构: 镇 " * 50_000 + "\n" + "- 有 效 性: 有效\n" * 50_000 + "正文",
+    "many cue lines": "2024-01-22 点击数: 3 |\n【关闭窗口】\n打印\n" * 30_000 + "正文",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_inputs(name):
+    text = PATHOLOGICAL[name]
+    n = normalize(text)
+    assert n.text == normalize_text(text)
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    assert (n.starts[1:] >= n.starts[:-1]).all() and (n.ends >= n.starts).all()
+    for r in n.removed[:100] + n.removed[-100:]:
+        assert text[r.start:r.end] == r.text
+    if name == "10^6 pipes":
+        assert n.text == "报告\n正文" and sum(r.end - r.start for r in n.removed) == 1_000_001
+    if name == "10^5 pipe cells":
+        assert n.text == "\t".join(["甲"] * 100_000)
+
+
+def test_opencc_config_leaves_no_files_behind(tmp_path, monkeypatch):
+    import sys
+    import tempfile
+
+    mod = sys.modules["govtext.normalize"]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    mod._opencc.cache_clear()
+    try:
+        assert to_simplified("存在著問題") == "存在着问题"  # the 著 fix is loaded
+        assert list(tmp_path.iterdir()) == []  # its config files are gone once loaded
+    finally:
+        mod._opencc.cache_clear()
