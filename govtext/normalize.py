@@ -524,9 +524,11 @@ def detect_script(text: str) -> str:
     >>> detect_script("政府信息公开"), detect_script("政府信息公開"), detect_script("开開开開")
     ('simplified', 'traditional', 'mixed')
     """
-    han = "".join(_HAN_RE.findall(text))
-    if not han:
+    # OpenCC's t2s/s2t change Han characters only, so the whole text can be compared position by
+    # position (no need to extract the Han characters first).
+    if not _HAN_RE.search(text):
         return "simplified"
+    han = text
     a = np.frombuffer(han.encode("utf-32-le"), dtype=np.uint32)
 
     def changed(kind: str) -> int:

@@ -16,8 +16,6 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
-
 from govtext._html import html_to_text, looks_like_html
 from govtext.exceptions import (
     BinaryInputError,
@@ -30,7 +28,7 @@ from govtext.exceptions import (
     NotAReportError,
 )
 from govtext.normalize import detect_script, normalize
-from govtext.records import SKIPPED_COLUMNS, Corpus, Report
+from govtext.records import Corpus, Report
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUFFIXES", "decode_bytes", "parse_reports", "read_reports"]
 
@@ -327,9 +325,9 @@ def _check_errors(errors: str, caller: str) -> None:
         raise InvalidParameterError(msg)
 
 
-def _skipped_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=SKIPPED_COLUMNS)
-    return df.astype({"index": "int64", "start": "int64", "end": "int64"})
+def _skipped_frame(rows: list[dict]) -> list[dict]:
+    """Skip rows for a :class:`Corpus` (which builds its DataFrame on first access)."""
+    return rows
 
 
 # --------------------------------------------------------------------------------------------

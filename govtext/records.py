@@ -156,7 +156,7 @@ class Corpus(Sequence[Report]):
     Parameters
     ----------
     reports : iterable of Report
-    skipped : DataFrame, optional
+    skipped : DataFrame or list of dict, optional
         One row per input that yielded no report, with columns ``path``, ``index``, ``start``,
         ``end`` (span in the decoded file, or -1), ``reason`` (short code) and ``error`` (the
         full message).
@@ -181,9 +181,26 @@ class Corpus(Sequence[Report]):
             dup = next(r.id for r in self._reports if r.id in seen or seen.add(r.id))
             msg = f"report ids must be unique within a corpus; {dup!r} occurs twice."
             raise ValueError(msg)
+        # Skip rows are kept as records and turned into a DataFrame on first access: building a
+        # DataFrame costs milliseconds, which matters when reports are parsed one at a time.
         if skipped is None:
-            skipped = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("index", "start", "end") else "object") for c in SKIPPED_COLUMNS})
-        self.skipped = skipped.reset_index(drop=True)
+            self._skip_rows: list[dict] | None = []
+            self._skipped: pd.DataFrame | None = None
+        elif isinstance(skipped, pd.DataFrame):
+            self._skip_rows, self._skipped = None, skipped.reset_index(drop=True)
+        else:
+            self._skip_rows, self._skipped = list(skipped), None
+
+    @property
+    def skipped(self) -> pd.DataFrame:
+        """Inputs that gave no report: ``path, index, start, end, reason, error`` (see above)."""
+        if self._skipped is None:
+            df = pd.DataFrame(self._skip_rows, columns=SKIPPED_COLUMNS)
+            self._skipped = df.astype({"index": "int64", "start": "int64", "end": "int64"})
+        return self._skipped
+
+    def _skip_records(self) -> list[dict]:
+        return list(self._skip_rows) if self._skip_rows is not None else self._skipped.to_dict("records")
 
     @overload
     def __getitem__(self, key: int | str) -> Report: ...
@@ -198,7 +215,7 @@ class Corpus(Sequence[Report]):
                 msg = f"no report with id {key!r} in this corpus."
                 raise KeyError(msg) from None
         if isinstance(key, slice):
-            return Corpus(self._reports[key], self.skipped)
+            return Corpus(self._reports[key], self._skip_records())
         return self._reports[key]
 
     def __len__(self) -> int:
@@ -216,7 +233,7 @@ class Corpus(Sequence[Report]):
         return [r.id for r in self._reports]
 
     def __add__(self, other: Corpus) -> Corpus:
-        return Corpus(self._reports + tuple(other), pd.concat([self.skipped, other.skipped], ignore_index=True))
+        return Corpus(self._reports + tuple(other), self._skip_records() + other._skip_records())
 
     def to_frame(self) -> pd.DataFrame:
         """One row per report: reading facts plus the metadata stated in the text.
