@@ -386,8 +386,11 @@ def _collect(cells: list[_Cell], i: int, n_vals: int, grid: bool, is_label) -> t
     return vals, j, len(vals) == n_vals
 
 
+@functools.lru_cache(maxsize=8192)
 def _t3_label(s: str, group: str | None) -> tuple[str, str] | None:
-    """('row', key) or ('group', key) for a table-3 label cell."""
+    """('row', key) or ('group', key) for a table-3 label cell (pure: cached, as cells repeat)."""
+    if not _HAN_LABEL_RE.search(s):  # value cells (numbers, dashes) carry no label
+        return None
     body = _strip_num(s)
     for g, rx in _T3_GROUP_RES:
         if rx.match(body):
@@ -400,6 +403,9 @@ def _t3_label(s: str, group: str | None) -> tuple[str, str] | None:
         if rx.match(body):
             return ("row", k)
     return None
+
+
+_HAN_LABEL_RE = re.compile("[\u4e00-\u9fff]")
 
 
 def _walk_t3(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[_Cell]]], int, int]:
