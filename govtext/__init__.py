@@ -27,6 +27,7 @@ from govtext.metadata import Metadata, extract_metadata  # noqa: E402
 from govtext.normalize import normalize, normalize_text  # noqa: E402
 from govtext.read import parse_reports, read_reports  # noqa: E402
 from govtext.records import Corpus, Report  # noqa: E402
+from govtext.reuse import ReuseDetector  # noqa: E402
 from govtext.sections import (  # noqa: E402
     Section,
     find_sections,
@@ -64,6 +65,7 @@ __all__ = [
     "Metadata",
     "NotFittedError",
     "Report",
+    "ReuseDetector",
     "Section",
     "Sentence",
     "Statement",

@@ -1,0 +1,1682 @@
+"""Template-reuse detection across annual reports: :class:`ReuseDetector`.
+
+The detector finds the narrative sentences (or clauses) that reports share, groups them into
+clusters of near-duplicates, labels every unit ``template`` / ``copied`` / ``recycled`` /
+``own``, aligns the shared passages of related reports with character offsets in both, and
+summarises each report (label shares, boilerplate) and each pair of reports (similarity,
+template families). It follows the scikit-learn estimator contract: parameters in ``__init__``,
+work in :meth:`ReuseDetector.fit`, results in attributes ending in ``_``.
+
+Pipeline of :meth:`ReuseDetector.fit`
+-------------------------------------
+1. **Units.** The narrative sentences of every report (:func:`govtext.sentences.sentence_spans`;
+   tables are not narrative), or its clauses with ``unit="clause"``, on ``Report.text`` (the
+   normalised, simplified text, so a traditional-script report matches its simplified source).
+   Section headings (label ``heading``) and units with fewer than ``min_unit_chars`` symbols
+   (label ``short``) are kept in :attr:`~ReuseDetector.units_` but are not matched.
+2. **Shingles.** Character ``ngram``-grams of each unit, punctuation dropped and (with
+   ``mask_digits``) every number replaced by one placeholder, hashed deterministically
+   (:mod:`govtext._shingles`).
+3. **Pairs.** ``method="lsh"``: MinHash signatures and LSH banding chosen so that every pair
+   with Jaccard ``>= threshold`` is a candidate with probability ``>= target_recall``; buckets
+   larger than ``max_bucket_size`` are linked by a sorted-neighbourhood window so boilerplate
+   hubs cannot explode the candidate set (:mod:`govtext._lsh`). ``method="exact"``: an inverted
+   index with prefix filtering returns *every* qualifying pair (:mod:`govtext._allpairs`).
+   Either way each candidate is verified by its exact Jaccard (or containment) score, so the
+   pairs have precision 1.0.
+4. **Clusters.** Connected components of the verified pairs
+   (:func:`scipy.sparse.csgraph.connected_components`).
+5. **Labels.** Each unit's label comes from its direct matches (see :class:`ReuseDetector`,
+   Notes): ``template`` by its share of the cohort's reports, ``recycled``/``copied`` by a
+   match in a *related* report (one sharing enough non-template text), else ``own``.
+6. **Passages.** Related report pairs are aligned in full, other pairs around the rare units
+   and clauses they share (:func:`govtext._align.align_passages`: seed-and-extend on character
+   5-grams, merged across adjacent sentences), with character offsets in both reports; own
+   units mostly covered by a related report's passages take that relation's label.
+7. **Reports.** Label shares per report (plus :mod:`govtext.measures` when available),
+   report-pair similarity (shingle Jaccard, TF-IDF cosine) and template families
+   (average-linkage clustering on ``1 - cosine``, cut at ``family_threshold``).
+
+Everything is deterministic: reports are processed in ``report_id`` order, units in
+``(report_id, start)`` order, hashing uses numpy arithmetic (never :func:`hash`) and the MinHash
+permutations come from ``random_state``, so the fitted frames are byte-identical across runs
+and ``PYTHONHASHSEED`` values.
+
+See ``docs/reuse.md`` for the reasoning behind the defaults and how to choose thresholds.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from govtext._progress import progress_bar
+from govtext.exceptions import InvalidParameterError, NotFittedError
+
+__all__ = [
+    "CLUSTER_COLUMNS",
+    "FAMILY_COLUMNS",
+    "LABELS",
+    "PAIR_COLUMNS",
+    "PASSAGE_COLUMNS",
+    "REPORT_SCORE_COLUMNS",
+    "ReuseDetector",
+    "SIMILARITY_COLUMNS",
+    "UNIT_COLUMNS",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Unit labels, in precedence order, then the labels of units that are not matched.
+LABELS = ("template", "recycled", "copied", "own", "short", "heading")
+_REUSE = ("template", "copied", "recycled")
+
+#: Columns of :attr:`ReuseDetector.units_`.
+UNIT_COLUMNS = ["unit_id", "report_id", "section", "start", "end", "text", "n_chars", "cluster_id",
+                "label", "boilerplate", "n_reports", "n_agencies", "source_report_id"]
+#: Columns of :attr:`ReuseDetector.pairs_`.
+PAIR_COLUMNS = ["unit_a", "unit_b", "report_a", "report_b", "jaccard", "containment",
+                "same_report"]
+#: Columns of :attr:`ReuseDetector.clusters_`.
+CLUSTER_COLUMNS = ["cluster_id", "size", "n_reports", "n_agencies", "years", "exemplar",
+                   "exemplar_unit"]
+#: Columns of :attr:`ReuseDetector.passages_`.
+PASSAGE_COLUMNS = ["report_a", "a_start", "a_end", "report_b", "b_start", "b_end",
+                   "matched_chars", "score", "label", "related"]
+#: Columns of :attr:`ReuseDetector.report_scores_` (before the measures of
+#: :mod:`govtext.measures`, which are appended when that module is available).
+REPORT_SCORE_COLUMNS = ["report_id", "agency", "year", "level", "era", "n_chars", "n_units",
+                        "share_template", "share_copied", "share_recycled", "share_own",
+                        "unit_share_template", "unit_share_copied", "unit_share_recycled",
+                        "unit_share_own"]
+#: Columns of :attr:`ReuseDetector.similarity_`.
+SIMILARITY_COLUMNS = ["report_a", "report_b", "jaccard", "cosine", "shared_units"]
+#: Columns of :attr:`ReuseDetector.families_`.
+FAMILY_COLUMNS = ["report_id", "family"]
+
+_CALLER = "ReuseDetector"
+_UNITS = ("sentence", "clause")
+_METHODS = ("lsh", "exact")
+_MEASURES = ("jaccard", "containment")
+_FITTED = ("units_", "pairs_", "clusters_", "passages_", "report_scores_", "similarity_",
+           "families_", "linkage_", "yoy_", "stats_")
+# A masked number run (as in govtext._shingles: ``.``/``,`` between digits continue it).
+_DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+_NOT_SYMBOL = re.compile(r"[\W_]+")
+_NO_YEAR = np.inf  # sort key of an unknown year ("latest")
+# Identical clauses shorter than this (in symbols) do not relate reports for alignment.
+_FRAGMENT_MIN_SYMBOLS = 12
+
+
+# --------------------------------------------------------------------------------------------
+# parameter validation (scikit-learn style messages)
+
+
+def _param_error(name: str, expected: str, value: object) -> InvalidParameterError:
+    msg = f"The {name!r} parameter of {_CALLER} must be {expected}. Got {value!r} instead."
+    return InvalidParameterError(msg)
+
+
+def _check_int(value: object, name: str, *, low: int, allow_none: bool = False) -> int | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        extra = " or None" if allow_none else ""
+        raise _param_error(name, f"an int >= {low}{extra}", value)
+    return int(value)
+
+
+def _check_float(value: object, name: str, *, low: float, high: float,
+                 low_open: bool = False) -> float:
+    ok = isinstance(value, float | int | np.floating | np.integer) and not isinstance(value, bool)
+    if ok:
+        v = float(value)
+        ok = (v > low if low_open else v >= low) and v <= high
+    if not ok:
+        raise _param_error(name, f"a float in {'(' if low_open else '['}{low}, {high}]", value)
+    return float(value)
+
+
+def _check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise _param_error(name, f"one of {choices}", value)
+    return value
+
+
+def _check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise _param_error(name, "a bool", value)
+    return bool(value)
+
+
+def _check_cohort(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    try:
+        out = tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise _param_error("cohort", "a tuple of metadata field names", value) from None
+    if not all(isinstance(x, str) and x for x in out):
+        raise _param_error("cohort", "a tuple of metadata field names", value)
+    return out
+
+
+def _reports_of(corpus: object) -> list:
+    if isinstance(corpus, str | bytes):
+        kind = "string" if isinstance(corpus, str) else "bytes"
+        msg = f"Iterable over reports expected, {kind} object received."
+        raise InvalidParameterError(msg)
+    if hasattr(corpus, "text") and hasattr(corpus, "id"):
+        msg = "Iterable over reports expected, Report object received."
+        raise InvalidParameterError(msg)
+    try:
+        reports = list(corpus)  # type: ignore[call-overload]
+    except TypeError:
+        msg = f"Iterable over reports expected, {type(corpus).__name__} object received."
+        raise InvalidParameterError(msg) from None
+    for k, r in enumerate(reports):
+        if not (hasattr(r, "text") and hasattr(r, "id")):
+            msg = (f"Iterable over reports expected; item {k} is a {type(r).__name__} object, "
+                   "not a Report.")
+            raise InvalidParameterError(msg)
+    ids = [r.id for r in reports]
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        dup = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        msg = f"report ids must be unique; {dup!r} occurs twice."
+        raise InvalidParameterError(msg)
+    return sorted(reports, key=lambda r: r.id)
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _symbols(text: str, mask_digits: bool) -> str:
+    """The symbol string the shingles are made of (numbers masked, punctuation dropped)."""
+    if mask_digits:
+        text = _DIGIT_RUN.sub("0", text)
+    return _NOT_SYMBOL.sub("", text)
+
+
+def _field(report: Any, name: str) -> Any:
+    """A metadata field: ``Report.meta`` (caller-supplied) first, then ``Report.metadata``."""
+    meta = getattr(report, "meta", None) or {}
+    value = meta.get(name) if hasattr(meta, "get") else None
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        md = getattr(report, "metadata", None)
+        value = getattr(md, name, None)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _year(value: Any) -> float:
+    try:
+        return float(int(value))
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Dense ranks of an object array (deterministic: by ``str`` of the values)."""
+    keys = np.array([str(v) for v in values], dtype=object)
+    _, inv = np.unique(keys, return_inverse=True)
+    return inv.astype(np.int64)
+
+
+def _runs(keys: list[tuple]) -> list[tuple[int, int]]:
+    """Index ranges of maximal runs of equal consecutive keys (``None`` keys break runs)."""
+    out = []
+    k = 0
+    n = len(keys)
+    while k < n:
+        if keys[k] is None:
+            k += 1
+            continue
+        j = k + 1
+        while j < n and keys[j] == keys[k]:
+            j += 1
+        out.append((k, j))
+        k = j
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# the estimator
+
+
+class ReuseDetector(BaseEstimator):
+    """Detect template reuse, copying and recycling across annual reports.
+
+    Parameters
+    ----------
+    unit : {"sentence", "clause"}, default="sentence"
+        The unit matched across reports: narrative sentences, or their clauses (cut after
+        ``,`` and ``;``). Clauses also catch reuse of part of a sentence, but label stock
+        phrases as reuse; with sentences, shared clauses still show up in :attr:`passages_`
+        (see ``fragments``).
+    ngram : int, default=5
+        Shingle length in symbols (characters after dropping punctuation and spaces; a masked
+        number is one symbol). Character 5-grams are robust to word segmentation and small
+        edits (docs/nlp.md §4).
+    mask_digits : bool, default=True
+        Replace every number by one placeholder, so fill-in templates
+        (``本年主动公开信息35条`` / ``…128条``) match across agencies.
+    threshold : float, default=0.6
+        Minimum similarity of two units, in (0, 1]. At 0.6 a 2-character edit of a 20-character
+        sentence still matches (character-5-gram Jaccard about 0.4-0.7 for such edits, 1.0 for
+        number and punctuation changes) while unrelated sentences of the genre stay far below
+        (background 99th percentile about 0.07). See ``docs/reuse.md``.
+    measure : {"jaccard", "containment"}, default="jaccard"
+        Score compared with ``threshold``: Jaccard, or containment (overlap over the smaller
+        unit, so a short sentence inside a longer one matches). LSH candidates come from the
+        Jaccard S-curve, so with ``"containment"`` the recall guarantee of ``method="lsh"``
+        holds for pairs whose Jaccard also reaches the threshold; ``method="exact"`` finds all.
+    method : {"lsh", "exact"}, default="lsh"
+        ``"lsh"``: MinHash + LSH + exact verification (scales to millions of units).
+        ``"exact"``: an inverted index with prefix filtering returns every qualifying pair
+        (small corpora, validation).
+    num_perm : int, default=128
+        MinHash signature length (``method="lsh"``).
+    target_recall : float, default=0.95
+        Bands × rows are chosen so that a pair whose Jaccard equals ``threshold`` is a candidate
+        with at least this probability (pairs above it with a higher one), with the fewest false
+        candidates.
+    max_bucket_size : int or None, default=2000
+        LSH buckets with more units (boilerplate hubs) are linked by a sorted-neighbourhood
+        window of this size instead of all their pairs; ``None``: no cap.
+    min_unit_chars : int, default=8
+        Units with fewer symbols are not matched (label ``short``): dates, signatures,
+        ``主要做法如下:``. Section headings are never matched (label ``heading``).
+    cohort : tuple of str, default=("year", "era", "level")
+        Metadata fields defining the cohort in which a unit's template share is computed. Each
+        field is read from ``Report.meta`` (caller-supplied) first, then ``Report.metadata``; a
+        missing value is a value of its own.
+    template_share : float, default=0.5
+        A unit is ``template`` when at least this share of its cohort's reports hold it (or a
+        match of it) ...
+    template_min_reports : int, default=3
+        ... and at least this many of them, so that in a cohort of two reports a shared sentence
+        is not template by default.
+    directed : bool, default=True
+        ``copied`` needs a related report of another agency that is not later (by year): the
+        earlier report of a copied pair is the source, not a copy. In the same year (or with a
+        year unknown) the direction is unknown and both sides are ``copied``. ``False``: any
+        related report of another agency.
+    min_shared_units : int, default=2
+        Two reports are *related* (their shared units can be ``copied`` or ``recycled``) when
+        one holds at least this many units matching units of the other ...
+    min_shared_chars : int, default=30
+        ... totalling at least this many characters, each unit's characters divided by the
+        number of other reports holding it (a sentence found in five reports is weak evidence
+        that it came from any particular one). Template units do not count. A single shared
+        stock sentence does not make two reports related.
+    relation_max_reports : int, default=200
+        Units matched in more reports are stock text and relate no reports.
+    min_coverage : float, default=0.5
+        An ``own`` unit covered at least this much (by characters) by passages aligned with a
+        related report takes the label of that relation (edited copies below ``threshold``).
+    fragments : bool, default=True
+        With ``unit="sentence"``, identical clauses (after masking, at least 12 symbols)
+        found in at most ``max_anchor_reports`` reports are aligned as well, so reuse of part
+        of a sentence appears in :attr:`passages_` (it does not change unit labels).
+    max_anchor_reports : int, default=5
+        Matched units and identical clauses found in at most this many reports are aligned
+        between every two of their reports, related or not. Related reports are aligned in
+        full.
+    min_passage_chars : int, default=20
+        Passages of related reports that no matched unit or clause anchors are kept only with
+        at least this many aligned symbols (shorter ones are stock phrases).
+    similarity_max_reports : int, default=500
+        Up to this many reports :attr:`similarity_` holds every pair; beyond, the pairs with
+        cosine ``>= similarity_floor`` or at least one matched unit pair.
+    similarity_floor : float, default=0.3
+        See ``similarity_max_reports``.
+    family_threshold : float, default=0.9
+        Cut of the average-linkage dendrogram of the reports on ``1 - cosine``: two families
+        merge while their mean pairwise TF-IDF cosine is at least ``1 - family_threshold``.
+        Character-n-gram TF-IDF cosines are small in absolute terms (median about 0.05
+        between reports of different agencies); see ``docs/reuse.md``.
+    measures : bool, default=True
+        Add the measures of :mod:`govtext.measures` (when available) to
+        :attr:`report_scores_` and compute :attr:`yoy_` (this tokenises every report).
+    random_state : int, default=0
+        Seed of the MinHash permutations.
+    progress : bool, default=False
+        Show progress bars (tqdm, on stderr).
+
+    Attributes
+    ----------
+    units_ : DataFrame
+        One row per unit (narrative sentence or clause of every report), in ``(report_id,
+        start)`` order. Columns (:data:`UNIT_COLUMNS`): ``unit_id`` (int64, the row number),
+        ``report_id`` (str), ``section`` (str, top-level section key), ``start``, ``end``
+        (int64, half-open span in ``Report.text``), ``text`` (str), ``n_chars`` (int64,
+        ``end - start``), ``cluster_id`` (int64, -1 if the unit matches nothing), ``label``
+        (str, one of :data:`LABELS`), ``boilerplate`` (float64: share of the cohort's reports
+        holding the unit or one of its matches; ``1 / cohort size`` for an unmatched unit,
+        NaN for ``short`` and ``heading``), ``n_reports``, ``n_agencies`` (int64: distinct
+        reports and agencies among the unit and its matches), ``source_report_id`` (str or
+        None: for ``copied``/``recycled``, the earliest related report it matches, by year
+        then ``report_id``).
+    pairs_ : DataFrame
+        Verified unit pairs, ``unit_a < unit_b``, sorted. Columns (:data:`PAIR_COLUMNS`):
+        ``unit_a``, ``unit_b`` (int64), ``report_a``, ``report_b`` (str), ``jaccard``,
+        ``containment`` (float64, exact), ``same_report`` (bool: a repeat within one report).
+    clusters_ : DataFrame
+        One row per cluster (connected component of :attr:`pairs_` with at least two units),
+        numbered by their first unit. Columns (:data:`CLUSTER_COLUMNS`): ``cluster_id``,
+        ``size``, ``n_reports``, ``n_agencies`` (int64), ``years`` (str, the known years joined
+        by ``;``, e.g. ``"2013;2020"``), ``exemplar`` (str, the text of ``exemplar_unit``),
+        ``exemplar_unit`` (int64: the member with the most verified pairs, ties to the first by
+        ``(report_id, start)``).
+    passages_ : DataFrame
+        Aligned passages, oriented so that ``report_a`` is the earlier report (by year, then
+        ``report_id``). Columns (:data:`PASSAGE_COLUMNS`): ``report_a`` (str), ``a_start``,
+        ``a_end`` (int64, span in ``report_a``'s text), ``report_b``, ``b_start``, ``b_end``,
+        ``matched_chars`` (int64, aligned symbols), ``score`` (float64, ``2 * matched / symbols
+        of both spans``, 1.0 for an exact copy), ``label`` (str, the reuse in ``report_b``
+        relative to ``report_a``: ``template`` when most of the ``b`` span lies in template
+        units, else ``recycled`` for the same agency in a later year, ``own`` for the same
+        agency otherwise, else ``copied``), ``related`` (bool: the two reports are related and
+        were aligned in full; else the passage grew from a rare shared unit or clause). Sorted
+        by ``report_a, report_b, a_start, b_start``. Map spans to the source text with
+        ``Report.raw_span(start, end)``.
+    report_scores_ : DataFrame
+        One row per report, by ``report_id``. Columns (:data:`REPORT_SCORE_COLUMNS`):
+        ``report_id``, ``agency`` (str or None), ``year`` (Int64), ``level``, ``era`` (str or
+        None), ``n_chars``, ``n_units`` (int64: characters and number of the non-heading units),
+        ``share_template``, ``share_copied``, ``share_recycled``, ``share_own`` (float64, shares
+        of those characters by label; ``short`` units count as ``own``), ``unit_share_template``
+        … ``unit_share_own`` (the same by units); then, with ``measures=True``, the columns of
+        :func:`govtext.measures.report_measures` except its ``n_chars`` (``n_tokens``,
+        ``n_sentences``, ``boilerplate_lsl``, ``redundancy``, ``specificity``, …).
+    similarity_ : DataFrame
+        Report pairs, ``report_a < report_b``. Columns (:data:`SIMILARITY_COLUMNS`):
+        ``report_a``, ``report_b`` (str), ``jaccard`` (float64, Jaccard of the shingle sets of
+        the whole narratives), ``cosine`` (float64, cosine of sublinear TF-IDF vectors of
+        character ``ngram``-grams of the narratives, numbers masked, punctuation dropped),
+        ``shared_units`` (int64, matched unit pairs between the two). Which pairs: see
+        ``similarity_max_reports``.
+    families_ : DataFrame
+        ``report_id`` (str), ``family`` (int64, 0-based, numbered in ``report_id`` order of each
+        family's first report).
+    linkage_ : numpy.ndarray
+        The scipy linkage matrix behind :attr:`families_` (reports in ``report_id`` order).
+    yoy_ : DataFrame or None
+        :func:`govtext.measures.year_over_year` of the corpus (same metadata as the detector),
+        or None with ``measures=False`` or without :mod:`govtext.measures`.
+    stats_ : dict
+        Diagnostics: unit counts, LSH parameters and candidate counts, related and aligned
+        report pairs, timings in seconds.
+
+    Notes
+    -----
+    **Labels.** A matched unit is ``template`` when its cohort share reaches
+    ``template_share`` (and ``template_min_reports``); otherwise ``recycled`` when it matches a
+    unit of an earlier report of the same agency, ``copied`` when it matches a unit of another
+    agency's report (see ``directed``), in both cases only in a *related* report (see
+    ``min_shared_units``); ``own`` otherwise, also when it matches only units of its own
+    report. The precedence template > recycled > copied > own: mandated wording repeated every
+    year is template, not the agency's recycling; an agency re-using its own text is the more
+    specific finding when a peer also has the sentence. Labels use each unit's direct matches:
+    clusters (connected components) can chain variants A ~ B ~ C whose ends share little.
+    Reports with no known agency count as their own agency.
+
+    Examples
+    --------
+    >>> from govtext.datasets import load_seeds
+    >>> corpus = load_seeds()
+    >>> det = ReuseDetector(measures=False).fit(corpus)
+    >>> p = det.passages_.iloc[0]
+    >>> p.report_a, p.report_b, p.label
+    ('000_6ac03842c3dfdc7c', '001_e3992751381c814a', 'copied')
+    >>> corpus[p.report_a].text[p.a_start:p.a_end]
+    '加大政府信息主动公开力度,'
+    >>> det.units_.label.value_counts().to_dict()
+    {'own': 316, 'heading': 126, 'short': 20}
+    """
+
+    def __init__(
+        self,
+        *,
+        unit: str = "sentence",
+        ngram: int = 5,
+        mask_digits: bool = True,
+        threshold: float = 0.6,
+        measure: str = "jaccard",
+        method: str = "lsh",
+        num_perm: int = 128,
+        target_recall: float = 0.95,
+        max_bucket_size: int | None = 2000,
+        min_unit_chars: int = 8,
+        cohort: tuple[str, ...] = ("year", "era", "level"),
+        template_share: float = 0.5,
+        template_min_reports: int = 3,
+        directed: bool = True,
+        min_shared_units: int = 2,
+        min_shared_chars: int = 30,
+        relation_max_reports: int = 200,
+        min_coverage: float = 0.5,
+        fragments: bool = True,
+        max_anchor_reports: int = 5,
+        min_passage_chars: int = 20,
+        similarity_max_reports: int = 500,
+        similarity_floor: float = 0.3,
+        family_threshold: float = 0.9,
+        measures: bool = True,
+        random_state: int = 0,
+        progress: bool = False,
+    ) -> None:
+        self.unit = unit
+        self.ngram = ngram
+        self.mask_digits = mask_digits
+        self.threshold = threshold
+        self.measure = measure
+        self.method = method
+        self.num_perm = num_perm
+        self.target_recall = target_recall
+        self.max_bucket_size = max_bucket_size
+        self.min_unit_chars = min_unit_chars
+        self.cohort = cohort
+        self.template_share = template_share
+        self.template_min_reports = template_min_reports
+        self.directed = directed
+        self.min_shared_units = min_shared_units
+        self.min_shared_chars = min_shared_chars
+        self.relation_max_reports = relation_max_reports
+        self.min_coverage = min_coverage
+        self.fragments = fragments
+        self.max_anchor_reports = max_anchor_reports
+        self.min_passage_chars = min_passage_chars
+        self.similarity_max_reports = similarity_max_reports
+        self.similarity_floor = similarity_floor
+        self.family_threshold = family_threshold
+        self.measures = measures
+        self.random_state = random_state
+        self.progress = progress
+
+    # -- fitted attributes ------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        # only reached when normal lookup fails: fitted attributes before fit
+        if name in _FITTED:
+            msg = (f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with a "
+                   f"corpus before using '{name}'.")
+            raise NotFittedError(msg)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return "units_" in self.__dict__
+
+    def _check_fitted(self) -> None:
+        if "units_" not in self.__dict__:
+            self.__getattr__("units_")
+
+    # -- validation -------------------------------------------------------------------------
+    def _validate(self) -> dict[str, Any]:
+        p = {
+            "unit": _check_choice(self.unit, "unit", _UNITS),
+            "ngram": _check_int(self.ngram, "ngram", low=1),
+            "mask_digits": _check_bool(self.mask_digits, "mask_digits"),
+            "threshold": _check_float(self.threshold, "threshold", low=0.0, high=1.0,
+                                      low_open=True),
+            "measure": _check_choice(self.measure, "measure", _MEASURES),
+            "method": _check_choice(self.method, "method", _METHODS),
+            "num_perm": _check_int(self.num_perm, "num_perm", low=1),
+            "target_recall": _check_float(self.target_recall, "target_recall", low=0.0,
+                                          high=1.0, low_open=True),
+            "max_bucket_size": _check_int(self.max_bucket_size, "max_bucket_size", low=2,
+                                          allow_none=True),
+            "min_unit_chars": _check_int(self.min_unit_chars, "min_unit_chars", low=1),
+            "cohort": _check_cohort(self.cohort),
+            "template_share": _check_float(self.template_share, "template_share", low=0.0,
+                                           high=1.0, low_open=True),
+            "template_min_reports": _check_int(self.template_min_reports,
+                                               "template_min_reports", low=1),
+            "directed": _check_bool(self.directed, "directed"),
+            "fragments": _check_bool(self.fragments, "fragments"),
+            "max_anchor_reports": _check_int(self.max_anchor_reports, "max_anchor_reports",
+                                             low=2),
+            "min_coverage": _check_float(self.min_coverage, "min_coverage", low=0.0, high=1.0,
+                                         low_open=True),
+            "min_shared_chars": _check_int(self.min_shared_chars, "min_shared_chars", low=1),
+            "min_shared_units": _check_int(self.min_shared_units, "min_shared_units", low=1),
+            "relation_max_reports": _check_int(self.relation_max_reports,
+                                               "relation_max_reports", low=2),
+            "min_passage_chars": _check_int(self.min_passage_chars, "min_passage_chars",
+                                            low=1),
+            "similarity_max_reports": _check_int(self.similarity_max_reports,
+                                                 "similarity_max_reports", low=0),
+            "similarity_floor": _check_float(self.similarity_floor, "similarity_floor",
+                                             low=0.0, high=1.0),
+            "family_threshold": _check_float(self.family_threshold, "family_threshold",
+                                             low=0.0, high=1.0),
+            "measures": _check_bool(self.measures, "measures"),
+            "random_state": _check_int(self.random_state, "random_state", low=0),
+            "progress": _check_bool(self.progress, "progress"),
+        }
+        return p
+
+    # -- fit ----------------------------------------------------------------------------------
+    def fit(self, corpus: Iterable, y: None = None) -> ReuseDetector:
+        """Detect reuse in a corpus.
+
+        Parameters
+        ----------
+        corpus : Corpus or iterable of Report
+            The reports (ids must be unique). A bare ``str`` is rejected.
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        self : ReuseDetector
+            The fitted detector.
+
+        Raises
+        ------
+        InvalidParameterError
+            On an invalid parameter or a corpus that is not an iterable of reports.
+        """
+        p = self._validate()
+        reports = _reports_of(corpus)
+        for name in _FITTED:
+            self.__dict__.pop(name, None)
+        timings: dict[str, float] = {}
+        stats: dict[str, Any] = {"n_reports": len(reports)}
+        t0 = time.perf_counter()
+
+        info = self._report_info(reports, p)
+        units, texts = self._units(reports, p)
+        timings["units"] = time.perf_counter() - t0
+        stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
+
+        t = time.perf_counter()
+        sets, pairs, pstats = self._pairs(units, texts, p)
+        timings["pairs"] = time.perf_counter() - t
+        stats.update({f"pairs_{k}": v for k, v in pstats.items()})
+
+        t = time.perf_counter()
+        cluster, degree = self._clusters(units, pairs)
+        units["cluster_id"] = cluster
+        clusters = self._cluster_frame(units, info, degree)
+        support = self._label(units, pairs, info, p)
+        timings["labels"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        passages, cover, cand_stats = self._passages(reports, units, pairs, support, info, p)
+        stats.update(cand_stats)
+        self._coverage(units, cover, info, p)
+        timings["passages"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        scores = self._report_scores(reports, units, info)
+        similarity, cosine_full = self._similarity(reports, units, pairs, p)
+        families, linkage = self._families(reports, cosine_full, p)
+        timings["similarity"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        scores, yoy = self._colleague_measures(reports, scores, info, p)
+        timings["measures"] = time.perf_counter() - t
+
+        ids = np.array([r.id for r in reports], dtype=object)
+        self.units_ = self._unit_frame(units, ids)
+        self.pairs_ = self._pair_frame(pairs, units, ids)
+        self.clusters_ = clusters
+        self.passages_ = passages
+        self.report_scores_ = scores
+        self.similarity_ = similarity
+        self.families_ = families
+        self.linkage_ = linkage
+        self.yoy_ = yoy
+        timings["total"] = time.perf_counter() - t0
+        stats["timings"] = timings
+        stats["n_pairs"] = len(self.pairs_)
+        stats["n_clusters"] = len(clusters)
+        stats["n_passages"] = len(passages)
+        self.stats_ = stats
+        logger.info("ReuseDetector: %d reports, %d units, %d pairs, %d clusters, %d passages "
+                    "in %.1f s", len(reports), len(units), len(self.pairs_), len(clusters),
+                    len(passages), timings["total"])
+        return self
+
+    # -- stage 0: reports -------------------------------------------------------------------
+    def _report_info(self, reports: list, p: dict) -> pd.DataFrame:
+        rows = []
+        it = progress_bar(reports, desc="metadata", unit="report") if p["progress"] else reports
+        for k, r in enumerate(it):
+            row = {"rep": k, "report_id": r.id}
+            for name in ("agency", "year", "level", "era"):
+                row[name] = _field(r, name)
+            row["cohort"] = tuple(str(_field(r, f)) for f in p["cohort"])
+            rows.append(row)
+        info = pd.DataFrame(rows, columns=["rep", "report_id", "agency", "year", "level", "era",
+                                           "cohort"])
+        info["agency"] = pd.Series(_none_obj(info["agency"]), dtype=object)
+        # an unknown agency is the report's own agency
+        akey = np.array([a if isinstance(a, str) and a else f"\x00{rid}"
+                         for a, rid in zip(info["agency"], info["report_id"])], dtype=object)
+        info["agency_key"] = _rank(akey)
+        info["yearf"] = np.array([_year(y) for y in info["year"]], dtype=np.float64)
+        info["cohort_key"] = _rank(np.array(["\x1f".join(c) for c in info["cohort"]],
+                                            dtype=object))
+        info["cohort_size"] = info.groupby("cohort_key")["rep"].transform("size").astype(np.int64)
+        return info
+
+    # -- stage 1: units ---------------------------------------------------------------------
+    def _units(self, reports: list, p: dict) -> tuple[pd.DataFrame, list[str]]:
+        from govtext.sentences import sentence_spans
+
+        rep, start, end, section, heading, texts = [], [], [], [], [], []
+        it = progress_bar(reports, desc="units", unit="report") if p["progress"] else reports
+        for k, r in enumerate(it):
+            text = r.text
+            for a, b, key, head in sentence_spans(r, clauses=p["unit"] == "clause"):
+                rep.append(k)
+                start.append(a)
+                end.append(b)
+                section.append(key)
+                heading.append(head)
+                texts.append(text[a:b])
+        mask = p["mask_digits"]
+        n_sym = np.fromiter((len(_symbols(t, mask)) for t in texts), dtype=np.int64,
+                            count=len(texts))
+        units = pd.DataFrame({
+            "rep": np.asarray(rep, dtype=np.int64),
+            "start": np.asarray(start, dtype=np.int64),
+            "end": np.asarray(end, dtype=np.int64),
+            "section": np.asarray(section, dtype=object),
+            "heading": np.asarray(heading, dtype=bool),
+            "n_symbols": n_sym,
+        })
+        units["n_chars"] = units["end"] - units["start"]
+        units["_text"] = np.asarray(texts, dtype=object) if texts else np.empty(0, dtype=object)
+        units["_match"] = ~units["heading"].to_numpy() & (n_sym >= p["min_unit_chars"])
+        return units, texts
+
+    # -- stage 2: pairs ----------------------------------------------------------------------
+    def _pairs(self, units: pd.DataFrame, texts: list[str], p: dict):
+        from govtext._allpairs import all_pairs
+        from govtext._lsh import lsh_pairs
+        from govtext._shingles import shingle_texts
+
+        match = np.flatnonzero(units["_match"].to_numpy())
+        sets = shingle_texts([texts[k] for k in match], n=p["ngram"],
+                             mask_digits=p["mask_digits"])
+        if p["method"] == "lsh":
+            res = lsh_pairs(sets, threshold=p["threshold"], num_perm=p["num_perm"],
+                            target_recall=p["target_recall"], measure=p["measure"],
+                            random_state=p["random_state"],
+                            max_bucket_size=p["max_bucket_size"])
+        elif p["measure"] == "jaccard":
+            res = all_pairs(sets, threshold=p["threshold"])
+        else:
+            res = _exact_containment(sets, p["threshold"])
+        pairs = {
+            "a": match[res.i], "b": match[res.j],
+            "jaccard": res.jaccard.astype(np.float64),
+            "containment": res.containment.astype(np.float64),
+        }
+        pstats = {k: (float(v) if isinstance(v, float) else int(v))
+                  for k, v in res.stats.items() if isinstance(v, int | float | np.integer)}
+        return sets, pairs, pstats
+
+    # -- stage 3: clusters -------------------------------------------------------------------
+    def _clusters(self, units: pd.DataFrame, pairs: dict) -> tuple[np.ndarray, np.ndarray]:
+        import scipy.sparse as sp
+        from scipy.sparse.csgraph import connected_components
+
+        n = len(units)
+        cluster = np.full(n, -1, dtype=np.int64)
+        degree = np.zeros(n, dtype=np.int64)
+        a, b = pairs["a"], pairs["b"]
+        if a.size == 0:
+            return cluster, degree
+        graph = sp.csr_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
+        _, comp = connected_components(graph, directed=False)
+        degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+        sizes = np.bincount(comp)
+        multi = sizes[comp] >= 2
+        # number clusters by their first unit (units are in (report_id, start) order)
+        first = np.full(sizes.size, n, dtype=np.int64)
+        np.minimum.at(first, comp, np.arange(n))
+        keep = np.flatnonzero(sizes >= 2)
+        order = keep[np.argsort(first[keep], kind="stable")]
+        new_id = np.full(sizes.size, -1, dtype=np.int64)
+        new_id[order] = np.arange(order.size)
+        cluster[multi] = new_id[comp[multi]]
+        return cluster, degree
+
+    def _cluster_frame(self, units: pd.DataFrame, info: pd.DataFrame,
+                       degree: np.ndarray) -> pd.DataFrame:
+        cols = CLUSTER_COLUMNS
+        m = units.loc[units["cluster_id"] >= 0, ["cluster_id", "rep"]].copy()
+        if m.empty:
+            return _empty_frame(cols, {"cluster_id": "int64", "size": "int64",
+                                       "n_reports": "int64", "n_agencies": "int64",
+                                       "years": object, "exemplar": object,
+                                       "exemplar_unit": "int64"})
+        m["unit"] = m.index.to_numpy()
+        m["degree"] = degree[m["unit"].to_numpy()]
+        m["agency_key"] = info["agency_key"].to_numpy()[m["rep"].to_numpy()]
+        m["yearf"] = info["yearf"].to_numpy()[m["rep"].to_numpy()]
+        g = m.groupby("cluster_id", sort=True)
+        size = g.size()
+        n_rep = g["rep"].nunique()
+        n_ag = g["agency_key"].nunique()
+        years = g["yearf"].agg(lambda s: ";".join(str(int(y)) for y in sorted(set(s.dropna()))))
+        ex = m.sort_values(["cluster_id", "degree", "unit"], ascending=[True, False, True],
+                           kind="stable").drop_duplicates("cluster_id")
+        ex = ex.set_index("cluster_id")["unit"]
+        out = pd.DataFrame({
+            "cluster_id": size.index.to_numpy(dtype=np.int64),
+            "size": size.to_numpy(dtype=np.int64),
+            "n_reports": n_rep.to_numpy(dtype=np.int64),
+            "n_agencies": n_ag.to_numpy(dtype=np.int64),
+            "years": _obj(years.to_numpy(dtype=object)),
+            "exemplar": _obj(units["_text"].to_numpy()[ex.to_numpy()]),
+            "exemplar_unit": ex.to_numpy(dtype=np.int64),
+        })
+        return out.reset_index(drop=True)
+
+    # -- stage 4: labels ---------------------------------------------------------------------
+    def _label(self, units: pd.DataFrame, pairs: dict, info: pd.DataFrame,
+               p: dict) -> pd.DataFrame:
+        """Labels from each unit's matches; returns the support of report pairs.
+
+        Labels use the unit's *direct* matches (its verified pairs), not its whole cluster: a
+        connected component can chain variants A ~ B ~ C whose ends share little, and in a large
+        corpus chaining through stock phrasing joins unrelated sentences.
+        """
+        n = len(units)
+        rep = units["rep"].to_numpy()
+        label = np.where(units["heading"].to_numpy(), "heading",
+                         np.where(units["_match"].to_numpy(), "own", "short")).astype(object)
+        cohort_size = info["cohort_size"].to_numpy()[rep]
+        boiler = np.where(units["_match"].to_numpy(), 1.0 / cohort_size, np.nan)
+        n_reports = np.ones(n, dtype=np.int64)
+        n_agencies = np.ones(n, dtype=np.int64)
+        source = np.full(n, None, dtype=object)
+        support = pd.DataFrame({"r": pd.Series(dtype="int64"), "s": pd.Series(dtype="int64"),
+                                "chars": pd.Series(dtype="float64"),
+                                "units": pd.Series(dtype="int64")})
+        a, b = pairs["a"], pairs["b"]
+        cross = rep[a] != rep[b]
+        a, b = a[cross], b[cross]
+        if a.size:
+            ag = info["agency_key"].to_numpy()
+            yr = info["yearf"].to_numpy()
+            ck = info["cohort_key"].to_numpy()
+            # (unit, other report) for every match in another report, both directions
+            e = pd.DataFrame({"unit": np.r_[a, b], "s": np.r_[rep[b], rep[a]]})
+            e = e.drop_duplicates().sort_values(["unit", "s"], kind="stable")
+            e["r"] = rep[e["unit"].to_numpy()]
+            s_arr = e["s"].to_numpy()
+            u_arr = e["unit"].to_numpy()
+            idx = np.unique(u_arr)
+            g = e.groupby("unit", sort=True)
+            k = g.size().to_numpy() + 1  # reports holding the unit or a match of it
+            n_reports[idx] = k
+            e["s_agency"] = ag[s_arr]
+            own_ag = ag[rep[idx]]
+            other_ag = e.loc[e["s_agency"].to_numpy() != ag[rep[u_arr]]].groupby(
+                "unit")["s_agency"].nunique()
+            n_agencies[idx] = 1 + other_ag.reindex(idx).fillna(0).to_numpy(np.int64)
+            del own_ag
+            # template: share of the unit's cohort holding it (its own report included)
+            same_cohort = ck[s_arr] == ck[rep[u_arr]]
+            cnt = 1 + pd.Series(same_cohort).groupby(u_arr).sum().reindex(idx).to_numpy(np.int64)
+            share = cnt / cohort_size[idx]
+            boiler[idx] = share
+            tmpl = (share >= p["template_share"] - 1e-12) & (cnt >= p["template_min_reports"])
+            lab = np.where(tmpl, "template", "own").astype(object)
+            src = np.full(idx.size, -1, dtype=np.int64)
+            # reuse relations: reports sharing enough non-template text with the unit's report
+            pos = np.full(n, -1, dtype=np.int64)
+            pos[idx] = np.arange(idx.size)
+            ei = pos[u_arr]
+            free = ~tmpl[ei] & (k[ei] <= p["relation_max_reports"])
+            w = units["n_chars"].to_numpy()[u_arr] / (k[ei] - 1.0)
+            support = (pd.DataFrame({"r": e["r"].to_numpy()[free], "s": s_arr[free],
+                                     "chars": w[free], "units": np.ones(int(free.sum()))})
+                       .groupby(["r", "s"], sort=True)[["chars", "units"]].sum().reset_index())
+            support = support.astype({"r": "int64", "s": "int64", "chars": "float64",
+                                      "units": "int64"})
+            support = support.loc[support["units"] >= p["min_shared_units"]]
+            ok = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]]
+            links = e.loc[free, ["unit", "r", "s"]].merge(ok, on=["r", "s"])
+            if len(links):
+                li = pos[links["unit"].to_numpy()]
+                sy = yr[links["s"].to_numpy()]
+                u_yr = yr[rep[links["unit"].to_numpy()]]
+                same = ag[links["s"].to_numpy()] == ag[links["r"].to_numpy()]
+                rec = same & (sy < u_yr)
+                if p["directed"]:
+                    cop = ~same & (np.isnan(sy) | np.isnan(u_yr) | (sy <= u_yr))
+                else:
+                    cop = ~same
+                links = links.assign(i=li, kind=np.where(rec, 0, np.where(cop, 1, 2)),
+                                     ykey=np.nan_to_num(sy, nan=-np.inf))
+                best = links.loc[links["kind"] < 2].sort_values(
+                    ["i", "kind", "ykey", "s"], kind="stable").drop_duplicates("i")
+                bi = best["i"].to_numpy()
+                lab[bi] = np.where(best["kind"].to_numpy() == 0, "recycled", "copied")
+                src[bi] = best["s"].to_numpy()
+            label[idx] = lab
+            ids = info["report_id"].to_numpy(dtype=object)
+            has = src >= 0
+            source[idx[has]] = ids[src[has]]
+        units["label"] = label
+        units["boilerplate"] = boiler
+        units["n_reports"] = n_reports
+        units["n_agencies"] = n_agencies
+        units["source"] = source
+        return support
+
+    # -- stage 5: passages -------------------------------------------------------------------
+    def _passages(self, reports: list, units: pd.DataFrame, pairs: dict, support: pd.DataFrame,
+                  info: pd.DataFrame, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+        from govtext._align import align_passages
+
+        dtypes = {"report_a": object, "a_start": "int64", "a_end": "int64", "report_b": object,
+                  "b_start": "int64", "b_end": "int64", "matched_chars": "int64",
+                  "score": "float64", "label": object, "related": bool}
+        pos = _chronology(info)
+        # related pairs (enough shared text): whole narratives are aligned
+        rel = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]].to_numpy()
+        if rel.size:
+            a = np.where(pos[rel[:, 0]] < pos[rel[:, 1]], rel[:, 0], rel[:, 1])
+            b = np.where(pos[rel[:, 0]] < pos[rel[:, 1]], rel[:, 1], rel[:, 0])
+            rel_pairs = sorted(set(zip(a.tolist(), b.tolist())))
+        else:
+            rel_pairs = []
+        related = set(rel_pairs)
+        # anchors: matched unit pairs (of related reports, or of rare units) and identical
+        # rare clauses, as span pairs oriented earlier -> later
+        cap = p["max_anchor_reports"]
+        parts = [_unit_anchors(units, pairs, pos, related, cap)]
+        if p["fragments"] and p["unit"] == "sentence":
+            frag = self._fragments(units, p)
+            if len(frag):
+                frag["pos"] = pos[frag["rep"].to_numpy()]
+                parts.append(_group_span_pairs(frag, cap))
+        sp = pd.concat(parts, ignore_index=True).drop_duplicates()
+        sp = sp.sort_values(["ra", "rb", "a0", "b0", "a1", "b1"], kind="stable")
+        anchors: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+        for ra, rb, a0, a1, b0, b1 in sp.itertuples(index=False, name=None):
+            anchors.setdefault((ra, rb), []).append((a0, a1, b0, b1))
+        other_pairs = sorted(k for k in anchors if k not in related)
+        jobs = [(ra, rb, True) for ra, rb in rel_pairs] + [(ra, rb, False) for ra, rb in other_pairs]
+        stats = {"n_related_pairs": len(rel_pairs), "n_anchor_pairs": len(other_pairs)}
+        it = progress_bar(jobs, desc="passages", unit="pair") if p["progress"] else jobs
+        arrays = (units["rep"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy())
+        rows = []
+        cover: list[tuple[int, int, int, int, int, int]] = []
+        masked: dict[int, str] = {}
+        min_len = p["min_passage_chars"]
+        for ra, rb, full in it:
+            for r in (ra, rb):
+                if r not in masked:
+                    masked[r] = _mask_structure(reports[r].text, units, r)
+            spans = sorted(anchors.get((ra, rb), []))
+            if full:
+                found = align_passages(masked[ra], masked[rb].translate(_FILL_B), n=p["ngram"],
+                                       mask_digits=p["mask_digits"])
+            else:
+                found = _align_windows(masked[ra], masked[rb].translate(_FILL_B), spans,
+                                       arrays, ra, rb, p)
+            for x in found:
+                if full:
+                    cover.append((ra, rb, x.a_start, x.a_end, x.b_start, x.b_end))
+                if full and x.matched_chars < min_len and not any(
+                        x.a_start < a1 and a0 < x.a_end and x.b_start < b1 and b0 < x.b_end
+                        for a0, a1, b0, b1 in spans):
+                    continue  # a short stock phrase, not anchored in a shared unit
+                rows.append((ra, x.a_start, x.a_end, rb, x.b_start, x.b_end, x.matched_chars,
+                             x.score, full))
+        cover_frame = pd.DataFrame(cover, columns=["ra", "rb", "a_start", "a_end", "b_start",
+                                                   "b_end"], dtype=np.int64)
+        if not rows:
+            return _empty_frame(list(dtypes), dtypes), cover_frame, stats
+        arr = pd.DataFrame(rows, columns=["ra", "a_start", "a_end", "rb", "b_start", "b_end",
+                                          "matched_chars", "score", "related"])
+        arr["label"] = self._passage_labels(arr, units, info)
+        ids = info["report_id"].to_numpy(dtype=object)
+        out = pd.DataFrame({
+            "report_a": _obj(ids[arr["ra"].to_numpy()]),
+            "a_start": arr["a_start"].to_numpy(dtype=np.int64),
+            "a_end": arr["a_end"].to_numpy(dtype=np.int64),
+            "report_b": _obj(ids[arr["rb"].to_numpy()]),
+            "b_start": arr["b_start"].to_numpy(dtype=np.int64),
+            "b_end": arr["b_end"].to_numpy(dtype=np.int64),
+            "matched_chars": arr["matched_chars"].to_numpy(dtype=np.int64),
+            "score": arr["score"].to_numpy(dtype=np.float64),
+            "label": _obj(arr["label"].to_numpy(dtype=object)),
+            "related": arr["related"].to_numpy(dtype=bool),
+        })
+        out = out.sort_values(["report_a", "report_b", "a_start", "b_start", "a_end", "b_end"],
+                              kind="stable").reset_index(drop=True)
+        return out.astype(dtypes), cover_frame, stats
+
+    def _fragments(self, units: pd.DataFrame, p: dict) -> pd.DataFrame:
+        """Clauses of matchable sentences, keyed by their symbol string (identical clauses)."""
+        from govtext.sentences import split_clauses
+
+        texts = units["_text"].to_numpy()
+        idx = np.flatnonzero(units["_match"].to_numpy())
+        rep_a = units["rep"].to_numpy()
+        start_a = units["start"].to_numpy()
+        reps, starts, ends, keys = [], [], [], []
+        mask = p["mask_digits"]
+        lim = max(p["min_unit_chars"], _FRAGMENT_MIN_SYMBOLS)
+        for k in idx.tolist():
+            t = texts[k]
+            cl = split_clauses(t)
+            if len(cl) < 2:
+                continue
+            s0 = int(start_a[k])
+            for a, b in cl:
+                sym = _symbols(t[a:b], mask)
+                if len(sym) < lim:
+                    continue
+                reps.append(rep_a[k])
+                starts.append(s0 + a)
+                ends.append(s0 + b)
+                keys.append(sym)
+        if not keys:
+            return pd.DataFrame({c: pd.Series(dtype="int64")
+                                 for c in ("cluster", "rep", "start", "end")})
+        codes, _ = pd.factorize(pd.Series(keys, dtype=object), sort=True)
+        return pd.DataFrame({"cluster": codes.astype(np.int64),
+                             "rep": np.asarray(reps, dtype=np.int64),
+                             "start": np.asarray(starts, dtype=np.int64),
+                             "end": np.asarray(ends, dtype=np.int64)})
+
+    @staticmethod
+    def _passage_labels(arr: pd.DataFrame, units: pd.DataFrame,
+                        info: pd.DataFrame) -> np.ndarray:
+        ag = info["agency_key"].to_numpy()
+        yr = info["yearf"].to_numpy()
+        ra = arr["ra"].to_numpy()
+        rb = arr["rb"].to_numpy()
+        same = ag[ra] == ag[rb]
+        earlier = yr[ra] < yr[rb]
+        lab = np.where(same, np.where(earlier, "recycled", "own"), "copied").astype(object)
+        # template when most of the b span lies in template units
+        tmpl = _covered_chars(rb, arr["b_start"].to_numpy(), arr["b_end"].to_numpy(), units,
+                              "template")
+        length = (arr["b_end"] - arr["b_start"]).to_numpy()
+        lab[tmpl * 2 > length] = "template"
+        return lab
+
+    def _coverage(self, units: pd.DataFrame, cover: pd.DataFrame, info: pd.DataFrame,
+                  p: dict) -> None:
+        """Own units mostly covered by passages aligned with a related report take the label of
+        that relation (``recycled``: the same agency, an earlier year; ``copied``: another
+        agency). ``cover`` holds every alignment of the related pairs, short ones included."""
+        if cover.empty:
+            return
+        ag = info["agency_key"].to_numpy()
+        yr = info["yearf"].to_numpy()
+        ra = cover["ra"].to_numpy()
+        rb = cover["rb"].to_numpy()
+        same = ag[ra] == ag[rb]
+        earlier = yr[ra] < yr[rb]
+        lab = np.where(same, np.where(earlier, "recycled", "own"), "copied").astype(object)
+        keep = lab != "own"
+        if p["directed"]:
+            keep &= ~(~same & (yr[ra] > yr[rb]))  # never: a is the earlier by construction
+        cv = cover.loc[keep]
+        ra, rb, lab = ra[keep], rb[keep], lab[keep]
+        if cv.empty:
+            return
+        # targets: the b side; for copied text without a known order (same or unknown year,
+        # or directed=False), also the a side
+        sym = (lab == "copied") & (~(yr[ra] < yr[rb]) | (not p["directed"]))
+        tgt = pd.DataFrame({
+            "rep": np.r_[rb, ra[sym]],
+            "s": np.r_[cv["b_start"].to_numpy(), cv["a_start"].to_numpy()[sym]],
+            "e": np.r_[cv["b_end"].to_numpy(), cv["a_end"].to_numpy()[sym]],
+            "src": np.r_[ra, rb[sym]],
+            "label": np.r_[lab, lab[sym]],
+        })
+        own = units.loc[units["label"] == "own", ["rep", "start", "end"]]
+        if own.empty:
+            return
+        j = own.reset_index().merge(tgt, on="rep")
+        j = j.loc[(j["s"] < j["end"]) & (j["e"] > j["start"])]
+        if j.empty:
+            return
+        cov = _union_coverage(j)
+        cov = cov.merge(units[["n_chars"]], left_on="index", right_index=True)
+        cov = cov.loc[cov["covered"] >= p["min_coverage"] * cov["n_chars"]]
+        if cov.empty:
+            return
+        cov["prio"] = cov["label"].map({"recycled": 0, "copied": 1})
+        cov["src_year"] = np.nan_to_num(yr[cov["src"].to_numpy()], nan=-np.inf)
+        cov = cov.sort_values(["index", "prio", "src_year", "src"], kind="stable")
+        cov = cov.drop_duplicates("index")
+        ids = info["report_id"].to_numpy(dtype=object)
+        ui = cov["index"].to_numpy()
+        units.loc[ui, "label"] = cov["label"].to_numpy(dtype=object)
+        units.loc[ui, "source"] = ids[cov["src"].to_numpy()]
+
+    # -- stage 6: report scores --------------------------------------------------------------
+    def _report_scores(self, reports: list, units: pd.DataFrame,
+                       info: pd.DataFrame) -> pd.DataFrame:
+        n = len(reports)
+        body = units.loc[units["label"] != "heading"]
+        rep = body["rep"].to_numpy()
+        lab = body["label"].replace({"short": "own"}).to_numpy(dtype=object)
+        nch = body["n_chars"].to_numpy(dtype=np.float64)
+        tot_c = np.bincount(rep, weights=nch, minlength=n)
+        tot_u = np.bincount(rep, minlength=n).astype(np.float64)
+        out = pd.DataFrame({
+            "report_id": _obj(info["report_id"].to_numpy(dtype=object)),
+            "agency": _obj(_none_obj(info["agency"])),
+            "year": pd.array([int(y) if not np.isnan(y) else None for y in info["yearf"]],
+                             dtype="Int64"),
+            "level": _obj(_none_obj(info["level"])),
+            "era": _obj(_none_obj(info["era"])),
+            "n_chars": tot_c.astype(np.int64),
+            "n_units": tot_u.astype(np.int64),
+        })
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for name in ("template", "copied", "recycled", "own"):
+                sel = lab == name
+                c = np.bincount(rep[sel], weights=nch[sel], minlength=n)
+                out[f"share_{name}"] = np.where(tot_c > 0, c / np.maximum(tot_c, 1), np.nan)
+            for name in ("template", "copied", "recycled", "own"):
+                sel = lab == name
+                c = np.bincount(rep[sel], minlength=n).astype(np.float64)
+                out[f"unit_share_{name}"] = np.where(tot_u > 0, c / np.maximum(tot_u, 1),
+                                                     np.nan)
+        return out[REPORT_SCORE_COLUMNS]
+
+    def _colleague_measures(self, reports: list, scores: pd.DataFrame, info: pd.DataFrame,
+                            p: dict):
+        """Merge :func:`govtext.measures.report_measures`; compute ``year_over_year``."""
+        if not p["measures"]:
+            return scores, None
+        try:
+            from govtext import measures as _measures
+        except ImportError:
+            logger.info("govtext.measures is not available: report_scores_ holds the reuse "
+                        "shares only and yoy_ is None")
+            return scores, None
+        from govtext.records import Corpus
+
+        corpus = Corpus(reports)
+        # the same metadata as the detector (Report.meta first, then Report.metadata)
+        meta = pd.DataFrame({"report_id": info["report_id"].to_numpy(dtype=object),
+                             "agency": info["agency"].to_numpy(dtype=object),
+                             "year": info["year"].to_numpy(dtype=object)})
+        for k, name in enumerate(p["cohort"]):
+            meta[name] = [c[k] for c in info["cohort"]]
+        cache: dict = {}
+        yoy = None
+        if hasattr(_measures, "report_measures"):
+            extra = _measures.report_measures(corpus, cohort=list(p["cohort"]), metadata=meta,
+                                              cache=cache, progress=p["progress"])
+            extra = extra.drop(columns=[c for c in extra.columns
+                                        if c in scores.columns and c != "report_id"])
+            scores = scores.merge(extra, on="report_id", how="left", sort=False)
+        if hasattr(_measures, "year_over_year"):
+            yoy = _measures.year_over_year(corpus, metadata=meta[["report_id", "agency", "year"]],
+                                           cache=cache, progress=p["progress"])
+        return scores, yoy
+
+    # -- stage 7: similarity and families ------------------------------------------------------
+    def _narratives(self, reports: list, units: pd.DataFrame, p: dict) -> list[str]:
+        texts = units["_text"].to_numpy()
+        bounds = np.searchsorted(units["rep"].to_numpy(), np.arange(len(reports) + 1))
+        mask = p["mask_digits"]
+        return [_symbols("".join(texts[bounds[k]:bounds[k + 1]]), mask)
+                for k in range(len(reports))]
+
+    def _similarity(self, reports: list, units: pd.DataFrame, pairs: dict, p: dict):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from govtext._shingles import shingle_texts
+
+        n = len(reports)
+        dtypes = {"report_a": object, "report_b": object, "jaccard": "float64",
+                  "cosine": "float64", "shared_units": "int64"}
+        if n < 2:
+            return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.ones((n, n))
+        narr = self._narratives(reports, units, p)
+        docs = [t if t else "\x00" for t in narr]
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(p["ngram"], p["ngram"]),
+                              lowercase=False, sublinear_tf=True, dtype=np.float64)
+        try:
+            x = vec.fit_transform(docs)
+            cos = (x @ x.T).toarray()
+        except ValueError:  # every narrative shorter than ngram
+            cos = np.eye(n)
+        np.clip(cos, 0.0, 1.0, out=cos)
+        # unit pairs shared between reports
+        rep = units["rep"].to_numpy()
+        ra, rb = rep[pairs["a"]], rep[pairs["b"]]
+        cross = ra != rb
+        lo = np.minimum(ra[cross], rb[cross]).astype(np.int64)
+        hi = np.maximum(ra[cross], rb[cross]).astype(np.int64)
+        skeys, scount = np.unique(lo * n + hi, return_counts=True)
+        iu, ju = np.triu_indices(n, k=1)
+        ukeys = iu.astype(np.int64) * n + ju
+        if n > p["similarity_max_reports"]:
+            keep = (cos[iu, ju] >= p["similarity_floor"]) | np.isin(ukeys, skeys)
+            iu, ju, ukeys = iu[keep], ju[keep], ukeys[keep]
+        k = np.searchsorted(skeys, ukeys)
+        hit = k < skeys.size
+        hit[hit] = skeys[k[hit]] == ukeys[hit]
+        shared = np.where(hit, scount[np.minimum(k, max(skeys.size - 1, 0))] if skeys.size
+                          else 0, 0)
+        # shingle Jaccard of the whole narratives: intersections from a sparse product
+        sets = shingle_texts(narr, n=p["ngram"], mask_digits=False)
+        jac = _set_jaccard(sets, iu, ju)
+        ids = np.array([r.id for r in reports], dtype=object)
+        out = pd.DataFrame({
+            "report_a": _obj(ids[iu]), "report_b": _obj(ids[ju]),
+            "jaccard": jac.astype(np.float64),
+            "cosine": cos[iu, ju].astype(np.float64),
+            "shared_units": np.asarray(shared, dtype=np.int64),
+        })
+        return out.astype(dtypes), cos
+
+    def _families(self, reports: list, cos: np.ndarray, p: dict):
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        n = len(reports)
+        ids = np.array([r.id for r in reports], dtype=object)
+        if n < 2:
+            fam = pd.DataFrame({"report_id": _obj(ids), "family": np.zeros(n, dtype=np.int64)})
+            return fam, np.empty((0, 4), dtype=np.float64)
+        dist = 1.0 - cos
+        np.fill_diagonal(dist, 0.0)
+        dist = np.clip((dist + dist.T) / 2.0, 0.0, 1.0)
+        z = linkage(squareform(dist, checks=False), method="average")
+        raw = fcluster(z, t=p["family_threshold"], criterion="distance")
+        _, first = np.unique(raw, return_index=True)
+        order = np.argsort(first, kind="stable")
+        remap = np.empty(order.size, dtype=np.int64)
+        remap[order] = np.arange(order.size)
+        _, inv = np.unique(raw, return_inverse=True)
+        fam = pd.DataFrame({"report_id": _obj(ids), "family": remap[inv].astype(np.int64)})
+        return fam, z
+
+    # -- frames -------------------------------------------------------------------------------
+    @staticmethod
+    def _unit_frame(units: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+        n = len(units)
+        out = pd.DataFrame({
+            "unit_id": np.arange(n, dtype=np.int64),
+            "report_id": _obj(ids[units["rep"].to_numpy()] if n else []),
+            "section": _obj(units["section"].to_numpy(dtype=object)),
+            "start": units["start"].to_numpy(dtype=np.int64),
+            "end": units["end"].to_numpy(dtype=np.int64),
+            "text": _obj(units["_text"].to_numpy(dtype=object)),
+            "n_chars": units["n_chars"].to_numpy(dtype=np.int64),
+            "cluster_id": units["cluster_id"].to_numpy(dtype=np.int64),
+            "label": _obj(units["label"].to_numpy(dtype=object)),
+            "boilerplate": units["boilerplate"].to_numpy(dtype=np.float64),
+            "n_reports": units["n_reports"].to_numpy(dtype=np.int64),
+            "n_agencies": units["n_agencies"].to_numpy(dtype=np.int64),
+            "source_report_id": _obj(_none_obj(units["source"])),
+        })
+        return out.astype({"report_id": object, "section": object, "text": object,
+                           "label": object, "source_report_id": object})
+
+    @staticmethod
+    def _pair_frame(pairs: dict, units: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+        rep = units["rep"].to_numpy()
+        ra, rb = rep[pairs["a"]], rep[pairs["b"]]
+        out = pd.DataFrame({
+            "unit_a": pairs["a"].astype(np.int64), "unit_b": pairs["b"].astype(np.int64),
+            "report_a": _obj(ids[ra] if ra.size else []),
+            "report_b": _obj(ids[rb] if rb.size else []),
+            "jaccard": pairs["jaccard"], "containment": pairs["containment"],
+            "same_report": ra == rb,
+        })
+        return out.astype({"report_a": object, "report_b": object, "same_report": bool})
+
+    # -- helpers for users -------------------------------------------------------------------
+    def passages_for(self, report_id: str) -> pd.DataFrame:
+        """The aligned passages of one report, from its own point of view.
+
+        Parameters
+        ----------
+        report_id : str
+            A report of the fitted corpus.
+
+        Returns
+        -------
+        DataFrame
+            One row per passage the report takes part in, sorted by ``start``: ``report_id``,
+            ``start``, ``end`` (span in this report's text), ``other_report_id``,
+            ``other_start``, ``other_end`` (the span in the other report), ``role``
+            (``"target"``: this report is ``report_b``, the later one, whose reuse the label
+            describes; ``"source"``: it is ``report_a``), ``label``, ``matched_chars``,
+            ``score``.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        KeyError
+            If the report is not in the fitted corpus.
+        """
+        self._check_fitted()
+        if report_id not in set(self.report_scores_["report_id"]):
+            msg = f"no report with id {report_id!r} in the fitted corpus."
+            raise KeyError(msg)
+        ps = self.passages_
+        tg = ps.loc[ps["report_b"] == report_id]
+        sr = ps.loc[ps["report_a"] == report_id]
+        cols = ["report_id", "start", "end", "other_report_id", "other_start", "other_end",
+                "role", "label", "matched_chars", "score"]
+        a = pd.DataFrame({"report_id": tg["report_b"], "start": tg["b_start"], "end": tg["b_end"],
+                          "other_report_id": tg["report_a"], "other_start": tg["a_start"],
+                          "other_end": tg["a_end"], "role": "target", "label": tg["label"],
+                          "matched_chars": tg["matched_chars"], "score": tg["score"]})
+        b = pd.DataFrame({"report_id": sr["report_a"], "start": sr["a_start"], "end": sr["a_end"],
+                          "other_report_id": sr["report_b"], "other_start": sr["b_start"],
+                          "other_end": sr["b_end"], "role": "source", "label": sr["label"],
+                          "matched_chars": sr["matched_chars"], "score": sr["score"]})
+        out = pd.concat([a, b], ignore_index=True)[cols]
+        out = out.sort_values(["start", "end", "other_report_id", "other_start"], kind="stable")
+        return out.reset_index(drop=True).astype(
+            {"report_id": object, "start": "int64", "end": "int64", "other_report_id": object,
+             "other_start": "int64", "other_end": "int64", "role": object, "label": object,
+             "matched_chars": "int64", "score": "float64"})
+
+    def to_detections(self, *, include_own: bool = False) -> pd.DataFrame:
+        """The detected reuse as spans, the frame :func:`govtext.evaluate.reuse` scores.
+
+        Consecutive units of a report with the same label and source are merged into one span
+        (a heading, a ``short`` unit or a change of label ends it).
+
+        Parameters
+        ----------
+        include_own : bool, default=False
+            Also return the ``own`` spans (``short`` units count as ``own``), e.g. for the
+            character-level confusion matrix.
+
+        Returns
+        -------
+        DataFrame
+            ``report_id`` (str), ``start``, ``end`` (int64, span in ``Report.text``),
+            ``label`` (str), ``source_report_id`` (str, ``""`` when none), sorted by
+            ``report_id, start``.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        """
+        self._check_fitted()
+        if not isinstance(include_own, bool):
+            msg = (f"The 'include_own' parameter of to_detections must be a bool. "
+                   f"Got {include_own!r} instead.")
+            raise InvalidParameterError(msg)
+        u = self.units_
+        keep = set(_REUSE) | ({"own", "short"} if include_own else set())
+        lab = u["label"].to_numpy(dtype=object)
+        src = u["source_report_id"].fillna("").to_numpy(dtype=object)
+        rid = u["report_id"].to_numpy(dtype=object)
+        out_lab = np.where(lab == "short", "own", lab)
+        keys = [
+            (rid[k], out_lab[k], src[k]) if lab[k] in keep else None for k in range(len(u))
+        ]
+        # short units break runs of reuse labels; in own runs they are own
+        for k in range(len(u)):
+            if lab[k] == "short" and not include_own:
+                keys[k] = None
+        starts = u["start"].to_numpy()
+        ends = u["end"].to_numpy()
+        rows = []
+        for a, b in _runs(keys):
+            r, lb, s = keys[a]
+            rows.append((r, int(starts[a]), int(ends[b - 1]), lb, s))
+        out = pd.DataFrame(rows, columns=["report_id", "start", "end", "label",
+                                          "source_report_id"])
+        return out.astype({"report_id": object, "start": "int64", "end": "int64",
+                           "label": object, "source_report_id": object})
+
+
+# --------------------------------------------------------------------------------------------
+# module helpers
+
+
+def _empty_frame(cols: list[str], dtypes: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in cols})
+
+
+# Alignment runs on the narrative only: every alphanumeric character outside the non-heading
+# units (headings, tables, signature lines) is replaced by a filler symbol, different in the two
+# texts (``_FILL_A`` in a, ``_FILL_B`` in b), so passages neither start in nor run into them.
+# Lengths are unchanged, so offsets stay those of ``Report.text``.
+_FILL_A, _FILL_B_CHAR = "\u3400", "\u3401"
+_FILL_B = str.maketrans(_FILL_A, _FILL_B_CHAR)
+_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+def _mask_structure(text: str, units: pd.DataFrame, rep: int) -> str:
+    rows = units["rep"].to_numpy()
+    lo, hi = np.searchsorted(rows, rep, side="left"), np.searchsorted(rows, rep, side="right")
+    body = ~units["heading"].to_numpy()[lo:hi]
+    starts = units["start"].to_numpy()[lo:hi][body]
+    ends = units["end"].to_numpy()[lo:hi][body]
+    out = []
+    pos = 0
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        if s > pos:
+            out.append(_ALNUM_RE.sub(_FILL_A, text[pos:s]))
+        out.append(text[max(s, pos):e])
+        pos = max(pos, e)
+    out.append(_ALNUM_RE.sub(_FILL_A, text[pos:]))
+    return "".join(out)
+
+
+def _obj(values: Any) -> pd.Series:
+    """An object-dtype column (pandas 3 would infer its ``str`` dtype and turn None into NaN)."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def _none_obj(s: pd.Series) -> np.ndarray:
+    return np.array([v if isinstance(v, str) else None for v in s], dtype=object)
+
+
+def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.DataFrame:
+    """For each unit of ``m``: the earliest report of its cluster of the same / another agency.
+
+    ``d`` holds the distinct (cluster, report) rows. With ``same_agency``, the earliest report of
+    the unit's agency other than its own report; otherwise the earliest report of any other
+    agency. Earliest = smallest year (unknown years first when looking for another agency:
+    their direction is unknown), then smallest report index. Returns columns ``rep`` (-1 when
+    none) and ``year``, aligned with ``m``.
+    """
+    dd = d.copy()
+    if same_agency:
+        dd["ykey"] = np.nan_to_num(dd["year"].to_numpy(), nan=_NO_YEAR)
+        dd = dd.sort_values(["cluster", "agency", "ykey", "rep"], kind="stable")
+        # the two earliest reports of each (cluster, agency): the unit's own report may be one
+        dd["k"] = dd.groupby(["cluster", "agency"]).cumcount()
+        dd = dd.loc[dd["k"] < 2]
+        first = dd.loc[dd["k"] == 0].set_index(["cluster", "agency"])
+        second = dd.loc[dd["k"] == 1].set_index(["cluster", "agency"])
+        key = pd.MultiIndex.from_arrays([m["cluster"].to_numpy(), m["agency"].to_numpy()])
+        f_rep = first["rep"].reindex(key).to_numpy()
+        f_year = first["year"].reindex(key).to_numpy()
+        s_rep = second["rep"].reindex(key).fillna(-1).to_numpy()
+        s_year = second["year"].reindex(key).to_numpy()
+        own = f_rep == m["rep"].to_numpy()
+        rep = np.where(own, s_rep, f_rep).astype(np.int64)
+        year = np.where(own, s_year, f_year)
+        return pd.DataFrame({"rep": rep, "year": year})
+    dd["ykey"] = np.nan_to_num(dd["year"].to_numpy(), nan=-np.inf)
+    # the earliest report of each (cluster, agency), then the two earliest agencies per cluster
+    dd = dd.sort_values(["cluster", "ykey", "rep"], kind="stable")
+    dd = dd.drop_duplicates(["cluster", "agency"])
+    dd["k"] = dd.groupby("cluster").cumcount()
+    dd = dd.loc[dd["k"] < 2]
+    first = dd.loc[dd["k"] == 0].set_index("cluster")
+    second = dd.loc[dd["k"] == 1].set_index("cluster")
+    cl = m["cluster"].to_numpy()
+    f_ag = first["agency"].reindex(cl).to_numpy()
+    f_rep = first["rep"].reindex(cl).to_numpy()
+    f_year = first["year"].reindex(cl).to_numpy()
+    s_rep = second["rep"].reindex(cl).fillna(-1).to_numpy()
+    s_year = second["year"].reindex(cl).to_numpy()
+    mine = f_ag == m["agency"].to_numpy()
+    rep = np.where(mine, s_rep, f_rep).astype(np.int64)
+    year = np.where(mine, s_year, f_year)
+    return pd.DataFrame({"rep": rep, "year": year})
+
+
+def _set_jaccard(sets, iu: np.ndarray, ju: np.ndarray, chunk: int = 512) -> np.ndarray:
+    """Exact Jaccard of set pairs ``(iu, ju)`` through a sparse binary product (row chunks)."""
+    import scipy.sparse as sp
+
+    indptr, hashes = sets.indptr, sets.hashes
+    n = indptr.size - 1
+    out = np.zeros(iu.size, dtype=np.float64)
+    if hashes.size == 0 or iu.size == 0:
+        return out
+    _, cols = np.unique(hashes, return_inverse=True)
+    x = sp.csr_matrix((np.ones(cols.size, dtype=np.int32), cols.astype(np.int64), indptr),
+                      shape=(n, int(cols.max()) + 1))
+    sizes = np.diff(indptr)
+    xt = x.T.tocsr()
+    order = np.argsort(iu, kind="stable")
+    bounds = np.searchsorted(iu[order], np.arange(0, n + chunk, chunk))
+    for c in range(bounds.size - 1):
+        sel = order[bounds[c]:bounds[c + 1]]
+        if sel.size == 0:
+            continue
+        r0 = c * chunk
+        block = (x[r0:r0 + chunk] @ xt).toarray()
+        inter = block[iu[sel] - r0, ju[sel]].astype(np.float64)
+        union = sizes[iu[sel]] + sizes[ju[sel]] - inter
+        out[sel] = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+    return out
+
+
+def _chronology(info: pd.DataFrame) -> np.ndarray:
+    """Position of each report in (year, report_id) order (unknown years last)."""
+    order = np.lexsort((info["rep"].to_numpy(),
+                        np.nan_to_num(info["yearf"].to_numpy(), nan=_NO_YEAR)))
+    pos = np.empty(len(info), dtype=np.int64)
+    pos[order] = np.arange(len(info))
+    return pos
+
+
+def _align_windows(a: str, b: str, spans: list[tuple[int, int, int, int]], arrays: tuple,
+                   ra: int, rb: int, p: dict) -> list:
+    """Align only around anchor spans: the units holding them, plus one unit on each side."""
+    from govtext._align import Passage, align_passages
+
+    wa = _windows(arrays, ra, [(a0, a1) for a0, a1, _, _ in spans])
+    wb = _windows(arrays, rb, [(b0, b1) for _, _, b0, b1 in spans])
+    out = {}
+    for (a0, a1, b0, b1), (x0, x1), (y0, y1) in zip(spans, wa, wb):
+        for q in align_passages(a[x0:x1], b[y0:y1], n=p["ngram"], mask_digits=p["mask_digits"],
+                                spans=[(a0 - x0, a1 - x0, b0 - y0, b1 - y0)]):
+            key = (q.a_start + x0, q.a_end + x0, q.b_start + y0, q.b_end + y0)
+            out[key] = Passage(*key, q.matched_chars, q.score)
+    return [out[k] for k in sorted(out)]
+
+
+def _windows(arrays: tuple, rep: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Around each span: from the start of the unit before to the end of the unit after."""
+    rows, st_all, en_all = arrays
+    lo, hi = np.searchsorted(rows, rep, side="left"), np.searchsorted(rows, rep, side="right")
+    st = st_all[lo:hi]
+    en = en_all[lo:hi]
+    out = []
+    for s0, s1 in spans:
+        i = max(int(np.searchsorted(st, s0, side="right")) - 2, 0)
+        j = min(int(np.searchsorted(st, s1, side="left")) + 1, st.size)
+        out.append((int(min(st[i], s0)), int(max(en[j - 1], s1))))
+    return out
+
+
+def _unit_anchors(units: pd.DataFrame, pairs: dict, pos: np.ndarray, related: set,
+                  cap: int) -> pd.DataFrame:
+    """Span pairs of matched units in two reports: all of them for related report pairs, and
+    those whose units are found in at most ``cap`` reports for the others."""
+    rep = units["rep"].to_numpy()
+    k = units["n_reports"].to_numpy()
+    st = units["start"].to_numpy()
+    en = units["end"].to_numpy()
+    a, b = pairs["a"], pairs["b"]
+    ra, rb = rep[a], rep[b]
+    keep = ra != rb
+    a, b, ra, rb = a[keep], b[keep], ra[keep], rb[keep]
+    flip = pos[ra] > pos[rb]
+    a, b = np.where(flip, b, a), np.where(flip, a, b)
+    ra, rb = rep[a], rep[b]
+    rare = (k[a] <= cap) & (k[b] <= cap)
+    if related:
+        rel = np.array(sorted(related), dtype=np.int64)
+        n = len(pos)
+        rare |= np.isin(ra.astype(np.int64) * n + rb, rel[:, 0] * n + rel[:, 1])
+    a, b, ra, rb = a[rare], b[rare], ra[rare], rb[rare]
+    return pd.DataFrame({"ra": ra.astype(np.int64), "rb": rb.astype(np.int64),
+                         "a0": st[a].astype(np.int64), "a1": en[a].astype(np.int64),
+                         "b0": st[b].astype(np.int64), "b1": en[b].astype(np.int64)})
+
+
+def _group_span_pairs(m: pd.DataFrame, max_reports: int) -> pd.DataFrame:
+    """Span pairs between every two reports of each group of ``m`` (groups in 2..max reports).
+
+    ``m`` has ``cluster, rep, start, end, pos``; pairs are oriented by ``pos`` (chronology).
+    """
+    k = m.groupby("cluster")["rep"].transform("nunique").to_numpy()
+    s = m.loc[(k >= 2) & (k <= max_reports)]
+    cols = ["ra", "rb", "a0", "a1", "b0", "b1"]
+    if s.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols})
+    j = s.merge(s, on="cluster", suffixes=("_a", "_b"))
+    j = j.loc[j["pos_a"].to_numpy() < j["pos_b"].to_numpy()]
+    out = pd.DataFrame({"ra": j["rep_a"].to_numpy(np.int64), "rb": j["rep_b"].to_numpy(np.int64),
+                        "a0": j["start_a"].to_numpy(np.int64), "a1": j["end_a"].to_numpy(np.int64),
+                        "b0": j["start_b"].to_numpy(np.int64), "b1": j["end_b"].to_numpy(np.int64)})
+    return out.drop_duplicates().sort_values(cols, kind="stable").reset_index(drop=True)
+
+
+def _covered_chars(rep: np.ndarray, s: np.ndarray, e: np.ndarray, units: pd.DataFrame,
+                   label: str) -> np.ndarray:
+    """Characters of each span ``(rep, s, e)`` lying in units with ``label``."""
+    out = np.zeros(rep.size, dtype=np.int64)
+    sel = units.loc[units["label"] == label, ["rep", "start", "end"]]
+    if sel.empty or rep.size == 0:
+        return out
+    q = pd.DataFrame({"q": np.arange(rep.size), "rep": rep, "s": s, "e": e})
+    j = q.merge(sel, on="rep")
+    ov = np.minimum(j["e"], j["end"]) - np.maximum(j["s"], j["start"])
+    ov = np.maximum(ov.to_numpy(), 0)
+    np.add.at(out, j["q"].to_numpy(), ov)
+    return out
+
+
+def _union_coverage(j: pd.DataFrame) -> pd.DataFrame:
+    """Characters of each unit covered by the union of its passages, per (unit, label, src).
+
+    ``j`` has one row per (unit ``index``, passage) overlap with the unit span ``start``/``end``
+    and the passage span ``s``/``e``; the coverage of a label counts every passage of that
+    label (whatever its source); the row kept per label carries its earliest source.
+    """
+    j = j.assign(cs=np.maximum(j["s"], j["start"]), ce=np.minimum(j["e"], j["end"]))
+    j = j.sort_values(["index", "label", "cs", "ce"], kind="stable")
+    idx = j["index"].to_numpy()
+    lab = j["label"].to_numpy(dtype=object)
+    cs = j["cs"].to_numpy()
+    ce = j["ce"].to_numpy()
+    covered = np.zeros(len(j), dtype=np.int64)
+    # union length within each (index, label) group, accumulated on the group's last row
+    k = 0
+    n = len(j)
+    rows = []
+    while k < n:
+        m = k
+        tot = 0
+        reach = -1
+        while m < n and idx[m] == idx[k] and lab[m] == lab[k]:
+            a = max(cs[m], reach)
+            if ce[m] > a:
+                tot += ce[m] - a
+            reach = max(reach, ce[m])
+            m += 1
+        rows.append(k)
+        covered[k] = tot
+        k = m
+    first = j.iloc[rows]
+    out = pd.DataFrame({"index": first["index"].to_numpy(), "label": first["label"].to_numpy(),
+                        "covered": covered[rows]})
+    # the earliest source of that label for the unit
+    src = j.groupby(["index", "label"], sort=True)["src"].min().reset_index()
+    return out.merge(src, on=["index", "label"])
+
+
+def _exact_containment(sets, threshold: float):
+    """Every pair of sets with containment ``|A ∩ B| / min(|A|, |B|) >= threshold``.
+
+    Prefix filtering with a full inverted index: tokens are ranked rarest first; if the smaller
+    set ``x`` has containment ``>= t`` in ``y``, one of the first ``|x| - ceil(t |x|) + 1``
+    tokens of ``x`` lies in ``y``. Every set probes the postings of its prefix tokens for sets
+    at least as large; candidates are verified exactly.
+    """
+    from govtext._allpairs import Pairs, expand_duplicates, verify_pairs
+    from govtext._minhash import group_duplicates
+    from govtext._shingles import _as_csr, _unique, _unique_inverse_counts
+
+    indptr, hashes = _as_csr(sets)
+    groups = group_duplicates((indptr, hashes))
+    reps = groups.reps
+    r = reps.size
+    stats: dict[str, int] = {"n_units": int(indptr.size - 1), "n_distinct": int(r)}
+    if r == 0:
+        e = np.empty(0, dtype=np.int64)
+        f = np.empty(0, dtype=np.float64)
+        return Pairs(e, e.copy(), e.copy(), f, f.copy(), stats)
+    sizes = np.diff(indptr)[reps]
+    src = np.repeat(indptr[reps] - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
+    rh = hashes[src]
+    owner = np.repeat(np.arange(r, dtype=np.int64), sizes)
+    uniq, inv, counts = _unique_inverse_counts(rh)
+    rank = np.empty(uniq.size, dtype=np.int64)
+    rank[np.lexsort((uniq, counts))] = np.arange(uniq.size)
+    tok = rank[inv]
+    order = np.lexsort((tok, owner))
+    tok, owner_s = tok[order], owner[order]
+    pos = np.arange(tok.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    need = np.ceil(threshold * sizes - 1e-9).astype(np.int64)
+    plen = np.clip(sizes - need + 1, 1, sizes)
+    in_prefix = pos < plen[owner_s]
+    # postings: (token, size, set) sorted
+    post = np.lexsort((owner_s, sizes[owner_s], tok))
+    p_tok, p_set = tok[post], owner_s[post]
+    p_size = sizes[p_set]
+    q_tok, q_set = tok[in_prefix], owner_s[in_prefix]
+    # postings of the query token with size >= |x|
+    key_p = p_tok * (int(sizes.max()) + 2) + p_size
+    lo = np.searchsorted(key_p, q_tok * (int(sizes.max()) + 2) + sizes[q_set], side="left")
+    hi = np.searchsorted(p_tok, q_tok, side="right")
+    cnt = np.maximum(hi - lo, 0)
+    cand = []
+    chunk = 1 << 22
+    csum = np.cumsum(cnt)
+    p0 = 0
+    while p0 < cnt.size:
+        base = int(csum[p0 - 1]) if p0 else 0
+        p1 = int(np.searchsorted(csum, base + chunk, side="right"))
+        p1 = min(max(p1, p0 + 1), cnt.size)
+        c = cnt[p0:p1]
+        tot = int(c.sum())
+        if tot:
+            q = np.repeat(np.arange(p0, p1), c)
+            off = np.arange(tot) - np.repeat(np.cumsum(c) - c, c)
+            y = p_set[lo[q] + off]
+            x = q_set[q]
+            ok = x != y
+            a, b = np.minimum(x[ok], y[ok]), np.maximum(x[ok], y[ok])
+            cand.append(_unique(a * np.int64(r) + b))
+        p0 = p1
+    keys = _unique(np.concatenate(cand)) if cand else np.empty(0, dtype=np.int64)
+    stats["n_candidates"] = int(keys.size)
+    ver = verify_pairs((indptr, hashes), reps[keys // r], reps[keys % r], threshold=threshold,
+                       measure="containment")
+    gi = np.searchsorted(reps, ver.i)
+    gj = np.searchsorted(reps, ver.j)
+    ver = Pairs(gi, gj, ver.intersection, ver.jaccard, ver.containment, stats)
+    return expand_duplicates(ver, groups, (indptr, hashes))

@@ -1,0 +1,567 @@
+"""Tests of govtext.reuse.ReuseDetector: seeds, the scikit-learn contract, labels, exact vs LSH,
+the synthetic truth and determinism across processes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+
+from govtext import NotFittedError, normalize_text, parse_reports
+from govtext.datasets import make_synthetic_corpus
+from govtext.evaluate import reuse as score_reuse
+from govtext.exceptions import InvalidParameterError
+from govtext.records import Corpus
+from govtext.reuse import (
+    CLUSTER_COLUMNS,
+    FAMILY_COLUMNS,
+    LABELS,
+    PAIR_COLUMNS,
+    PASSAGE_COLUMNS,
+    REPORT_SCORE_COLUMNS,
+    SIMILARITY_COLUMNS,
+    UNIT_COLUMNS,
+    ReuseDetector,
+    _exact_containment,
+)
+
+FAST = {"measures": False}
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures
+
+
+@pytest.fixture(scope="module")
+def seeds_lsh(seeds):
+    return ReuseDetector(**FAST).fit(seeds)
+
+
+@pytest.fixture(scope="module")
+def seeds_exact(seeds):
+    return ReuseDetector(method="exact", **FAST).fit(seeds)
+
+
+@pytest.fixture(scope="module")
+def synth_large():
+    """620 synthetic reports: more than 20,000 narrative sentences."""
+    return make_synthetic_corpus(620, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def synth_small(synth_large):
+    """The first 60 reports (a corpus of n reports is a prefix of every larger one)."""
+    corpus, truth = synth_large
+    small = corpus[:60]
+    return small, truth.loc[truth["report_id"].isin(small.ids)].reset_index(drop=True)
+
+
+# A county government and two townships reporting two years; metadata given in Report.meta.
+_TEMPLATE = "根据《中华人民共和国政府信息公开条例》要求,现公布本单位政府信息公开工作年度报告。"
+_COPIED = "我镇依托便民服务中心设立政务公开专区,开通公开热线电话,设立征求意见箱,方便群众查询办事。"
+_COPIED2 = "全年组织政务公开业务培训三次,覆盖全镇各村居信息员和机关工作人员,提升了业务水平。"
+_RECYCLED = "本机关进一步规范依申请公开办理流程,严格按照法定时限答复,答复文书统一由法制机构审核。"
+_RECYCLED2 = "本机关将政府网站信息公开专栏作为主渠道,同步在政务新媒体账号发布,确保信息及时准确。"
+
+
+def _report(rid, body, **meta):
+    # the title is short (< min_unit_chars symbols): it matches nothing
+    return parse_reports(f"信息公开年报\n一、总体情况\n{body}", id=rid, meta=meta)[0]
+
+
+def _toy_corpus():
+    own = {
+        "a1": "甲镇今年重点推进乡村振兴领域信息公开,编印了惠农政策明白纸两千份。",
+        "a2": "甲镇开展入户走访宣传,群众对惠农补贴政策的知晓率明显提高。",
+        "b1": "乙镇结合集镇改造工程,公开了征收补偿标准和安置方案的全部内容。",
+        "c1": "县政府办公室牵头梳理了全县行政规范性文件目录并集中公布。",
+        "c2": "县政府办公室今年新增了政策解读专栏,发布图解和视频解读二十余篇。",
+    }
+    reports = [
+        _report("A2020", _TEMPLATE + _COPIED + _COPIED2 + own["a1"], agency="甲镇人民政府",
+                year=2020, level="township", era="2019"),
+        _report("B2020", _TEMPLATE + _COPIED + _COPIED2 + own["b1"], agency="乙镇人民政府",
+                year=2020, level="township", era="2019"),
+        _report("C2020", _TEMPLATE + _RECYCLED + _RECYCLED2 + own["c1"], agency="县人民政府",
+                year=2020, level="township", era="2019"),
+        _report("C2021", _TEMPLATE + _RECYCLED + _RECYCLED2 + own["c2"], agency="县人民政府",
+                year=2021, level="township", era="2019"),
+        _report("A2021", _TEMPLATE + own["a2"], agency="甲镇人民政府", year=2021,
+                level="township", era="2019"),
+    ]
+    return Corpus(reports)
+
+
+# --------------------------------------------------------------------------------------------
+# the three seed passages of issue #6 ("Done when")
+
+_SEED_PASSAGES = [
+    # phrase, report_a (earlier), a span, report_b, b span
+    ("不断健全完善政府信息主动公开和依申请公开制度、保密审查等规定",
+     "003_aad2c66ccec4c55e#1", (309, 342), "003_aad2c66ccec4c55e#8", (402, 435)),
+    ("继续大力推进政府信息公开工作，主要是做好以下几方面工作",
+     "002_201993b9de74ca40", (4106, 4137), "001_e3992751381c814a", (2425, 2456)),
+    ("公开的内容和形式还不够丰富",
+     "003_aad2c66ccec4c55e#4", (1251, 1267), "002_201993b9de74ca40", (4010, 4026)),
+]
+
+
+@pytest.mark.parametrize("method", ["lsh", "exact"])
+@pytest.mark.parametrize(("phrase", "ra", "a_span", "rb", "b_span"), _SEED_PASSAGES)
+def test_seed_passages_found_with_offsets_in_both_reports(seeds, seeds_lsh, seeds_exact, method,
+                                                         phrase, ra, a_span, rb, b_span):
+    det = seeds_lsh if method == "lsh" else seeds_exact
+    ps = det.passages_
+    row = ps.loc[(ps.report_a == ra) & (ps.report_b == rb) & (ps.a_start == a_span[0])
+                 & (ps.a_end == a_span[1]) & (ps.b_start == b_span[0]) & (ps.b_end == b_span[1])]
+    assert len(row) == 1
+    assert row.label.iloc[0] == "copied"
+    # the phrase, up to punctuation (report 8 writes "," where report 1 writes "、")
+    want = _letters(normalize_text(phrase))
+    for rid, (s, e) in ((ra, a_span), (rb, b_span)):
+        assert want in _letters(seeds[rid].text[s:e])
+
+
+def test_seed_passage_of_traditional_report_maps_to_traditional_raw(seeds, seeds_lsh):
+    r = seeds["003_aad2c66ccec4c55e#4"]
+    s, e = r.raw_span(1251, 1267)
+    assert r.raw[s:e] == "三是公開的內容和形式還不夠豐富,"
+    assert r.text[1251:1267] == "三是公开的内容和形式还不够丰富,"
+    r8 = seeds["003_aad2c66ccec4c55e#8"]
+    s, e = r8.raw_span(402, 435)
+    assert r8.raw[s:e] == "3、不斷健全完善政府信息主動公開和依申請公開制度,保密審查等規定。"
+
+
+def test_seed_sentence_pair_is_a_cluster(seeds, seeds_lsh):
+    u = seeds_lsh.units_
+    a = u.loc[(u.report_id == "003_aad2c66ccec4c55e#1") & (u.start == 309)].iloc[0]
+    b = u.loc[(u.report_id == "003_aad2c66ccec4c55e#8") & (u.start == 402)].iloc[0]
+    assert a.cluster_id == b.cluster_id >= 0
+    assert (a.n_reports, a.n_agencies) == (2, 2)  # unknown agencies: each report its own
+    c = seeds_lsh.clusters_.set_index("cluster_id").loc[a.cluster_id]
+    assert (c["size"], c["years"], c["exemplar_unit"]) == (2, "2013", a.unit_id)
+    # one shared sentence is not enough to relate two reports (min_shared_units=2) ...
+    assert a.label == "own"
+    # ... unless asked for
+    det = ReuseDetector(min_shared_units=1, **FAST).fit(
+        Corpus([seeds["003_aad2c66ccec4c55e#1"], seeds["003_aad2c66ccec4c55e#8"]]))
+    u1 = det.units_.set_index(["report_id", "start"])
+    assert u1.loc[("003_aad2c66ccec4c55e#1", 309), "label"] == "copied"
+    assert u1.loc[("003_aad2c66ccec4c55e#1", 309), "source_report_id"] == "003_aad2c66ccec4c55e#8"
+    assert u1.loc[("003_aad2c66ccec4c55e#8", 402), "source_report_id"] == "003_aad2c66ccec4c55e#1"
+
+
+def test_passages_for_gives_both_roles(seeds_lsh):
+    p = seeds_lsh.passages_for("002_201993b9de74ca40")
+    assert list(p.columns) == ["report_id", "start", "end", "other_report_id", "other_start",
+                               "other_end", "role", "label", "matched_chars", "score"]
+    assert ((p.start == 4010) & (p.role == "target")
+            & (p.other_report_id == "003_aad2c66ccec4c55e#4")).any()
+    assert ((p.start == 4106) & (p.role == "source")
+            & (p.other_report_id == "001_e3992751381c814a")).any()
+    assert p.start.is_monotonic_increasing
+    with pytest.raises(KeyError, match="no report with id 'nope'"):
+        seeds_lsh.passages_for("nope")
+
+
+# --------------------------------------------------------------------------------------------
+# frames: columns, dtypes, order
+
+
+def test_frames_have_fixed_columns_and_dtypes(seeds_lsh):
+    d = seeds_lsh
+    assert list(d.units_.columns) == UNIT_COLUMNS
+    assert list(d.pairs_.columns) == PAIR_COLUMNS
+    assert list(d.clusters_.columns) == CLUSTER_COLUMNS
+    assert list(d.passages_.columns) == PASSAGE_COLUMNS
+    assert list(d.report_scores_.columns) == REPORT_SCORE_COLUMNS
+    assert list(d.similarity_.columns) == SIMILARITY_COLUMNS
+    assert list(d.families_.columns) == FAMILY_COLUMNS
+    u = d.units_
+    assert u.dtypes.astype(str).to_dict() == {
+        "unit_id": "int64", "report_id": "object", "section": "object", "start": "int64",
+        "end": "int64", "text": "object", "n_chars": "int64", "cluster_id": "int64",
+        "label": "object", "boilerplate": "float64", "n_reports": "int64",
+        "n_agencies": "int64", "source_report_id": "object"}
+    assert d.pairs_.dtypes.astype(str).tolist() == ["int64", "int64", "object", "object",
+                                                    "float64", "float64", "bool"]
+    assert str(d.report_scores_.year.dtype) == "Int64"
+
+
+def test_units_tile_the_narrative_in_order(seeds, seeds_lsh):
+    u = seeds_lsh.units_
+    assert u.unit_id.tolist() == list(range(len(u)))
+    assert u.sort_values(["report_id", "start"]).unit_id.tolist() == u.unit_id.tolist()
+    assert set(u.label) <= set(LABELS)
+    for rid, g in u.groupby("report_id"):
+        text = seeds[rid].text
+        assert all(text[s:e] == t for s, e, t in zip(g.start, g.end, g.text))
+        assert (g.start.to_numpy()[1:] >= g.end.to_numpy()[:-1]).all()
+    short = u.label.isin(["short", "heading"])
+    assert u.boilerplate[short].isna().all() and u.boilerplate[~short].between(0, 1).all()
+    assert (u.cluster_id[short] == -1).all()
+
+
+def test_pairs_clusters_similarity_families_are_consistent(seeds_lsh):
+    d = seeds_lsh
+    p = d.pairs_
+    assert (p.unit_a < p.unit_b).all() and (p.jaccard >= 0.6).all()
+    assert (p.same_report == (p.report_a == p.report_b)).all()
+    u = d.units_.set_index("unit_id")
+    assert (u.cluster_id[p.unit_a].to_numpy() == u.cluster_id[p.unit_b].to_numpy()).all()
+    assert d.clusters_.cluster_id.tolist() == list(range(len(d.clusters_)))
+    s = d.similarity_
+    assert len(s) == 12 * 11 // 2 and (s.report_a < s.report_b).all()
+    assert s[["jaccard", "cosine"]].apply(lambda c: c.between(0, 1)).all().all()
+    assert s.shared_units.sum() == (~p.same_report).sum()
+    f = d.families_
+    assert f.report_id.tolist() == sorted(f.report_id)
+    first = f.drop_duplicates("family").family.tolist()
+    assert first == list(range(len(first)))  # numbered by first report
+    assert d.linkage_.shape == (11, 4)
+
+
+def test_report_scores_shares_sum_to_one(seeds_lsh):
+    r = seeds_lsh.report_scores_
+    shares = r[["share_template", "share_copied", "share_recycled", "share_own"]].sum(axis=1)
+    assert np.allclose(shares, 1.0)
+    assert r.report_id.tolist() == sorted(r.report_id)
+    row = r.set_index("report_id").loc["002_201993b9de74ca40"]
+    assert (row.agency, row.year, row.level, row.era) == ("峰市镇人民政府", 2020, "township",
+                                                          "2019")
+    assert r.set_index("report_id").loc["003_aad2c66ccec4c55e#1", "agency"] is None
+
+
+def test_measures_are_merged_and_yoy_exposed(seeds):
+    pytest.importorskip("govtext.measures")
+    det = ReuseDetector().fit(seeds[:3])
+    cols = list(det.report_scores_.columns)
+    assert cols[:len(REPORT_SCORE_COLUMNS)] == REPORT_SCORE_COLUMNS
+    assert {"boilerplate_lsl", "redundancy", "specificity"} <= set(cols)
+    assert cols.count("n_chars") == 1
+    assert isinstance(det.yoy_, pd.DataFrame)
+    assert ReuseDetector(measures=False).fit(seeds[:3]).yoy_ is None
+
+
+# --------------------------------------------------------------------------------------------
+# labels on a toy corpus
+
+
+def test_labels_template_copied_recycled_own():
+    det = ReuseDetector(method="exact", **FAST).fit(_toy_corpus())
+    u = det.units_.set_index(["report_id", "text"])
+    lab, src = u["label"], u["source_report_id"]
+    # cohort 2020 (three reports, all holding it): template
+    for rid in ("A2020", "B2020", "C2020"):
+        assert lab[(rid, _TEMPLATE)] == "template"
+        assert u.loc[(rid, _TEMPLATE), "boilerplate"] == 1.0
+    # cohort 2021 has two reports (< template_min_reports): the county recycles it from its
+    # related 2020 report; A2021 shares nothing else with A2020, so the two are not related
+    assert (lab[("C2021", _TEMPLATE)], src[("C2021", _TEMPLATE)]) == ("recycled", "C2020")
+    assert lab[("A2021", _TEMPLATE)] == "own"
+    # copied between two agencies in the same year: the direction is unknown, both are copied
+    assert (lab[("B2020", _COPIED)], src[("B2020", _COPIED)]) == ("copied", "A2020")
+    assert (lab[("A2020", _COPIED)], src[("A2020", _COPIED)]) == ("copied", "B2020")
+    assert (lab[("C2021", _RECYCLED)], src[("C2021", _RECYCLED)]) == ("recycled", "C2020")
+    assert lab[("C2020", _RECYCLED)] == "own"  # the source itself
+    assert src[("C2020", _RECYCLED)] is None
+    assert (det.units_.label[det.units_.text.str.startswith("甲镇今年")] == "own").all()
+    # passages: the copied pair and the recycled pair, with their labels
+    ps = det.passages_
+    assert {"copied", "recycled"} <= set(ps.label)
+    rec = ps.loc[(ps.report_a == "C2020") & (ps.report_b == "C2021")]
+    text = _toy_corpus()["C2021"].text
+    assert any(_RECYCLED in text[s:e] for s, e in zip(rec.b_start, rec.b_end))
+
+
+def test_template_needs_share_and_count():
+    corpus = _toy_corpus()
+    det = ReuseDetector(cohort=("year",), **FAST).fit(corpus)
+    u = det.units_.set_index(["report_id", "text"])
+    assert u.loc[("C2021", _TEMPLATE), "boilerplate"] == 1.0  # both 2021 reports hold it ...
+    assert u.loc[("C2021", _TEMPLATE), "label"] != "template"  # ... but only two of them
+    det = ReuseDetector(cohort=("year",), template_min_reports=2, **FAST).fit(corpus)
+    u = det.units_.set_index(["report_id", "text"])
+    assert u.loc[("C2021", _TEMPLATE), "label"] == "template"
+    # one cohort of all five reports: 5/5
+    det = ReuseDetector(cohort=("era",), **FAST).fit(corpus)
+    assert set(det.units_.loc[det.units_.text == _TEMPLATE, "label"]) == {"template"}
+
+
+def test_directed_copies_and_unknown_agency():
+    body = _COPIED + _COPIED2
+    early = _report("X2019", body, agency="甲镇人民政府", year=2019)
+    late = _report("Y2021", body, agency="乙镇人民政府", year=2021)
+    det = ReuseDetector(**FAST).fit([early, late])
+    u = det.units_.set_index(["report_id", "text"])
+    assert u.loc[("Y2021", _COPIED), "label"] == "copied"
+    assert u.loc[("X2019", _COPIED), "label"] == "own"
+    det = ReuseDetector(directed=False, **FAST).fit([early, late])
+    assert det.units_.set_index(["report_id", "text"]).loc[("X2019", _COPIED), "label"] == "copied"
+    # no agency: the two reports are two agencies (and with no year, no direction)
+    a, b = _report("甲", body), _report("乙", body)
+    det = ReuseDetector(**FAST).fit([a, b])
+    assert set(det.units_.loc[det.units_.text == _COPIED, "label"]) == {"copied"}
+    assert det.report_scores_.agency.isna().all()
+
+
+def test_to_detections_merges_runs_and_scores():
+    corpus = _toy_corpus()
+    det = ReuseDetector(**FAST).fit(corpus)
+    d = det.to_detections()
+    assert list(d.columns) == ["report_id", "start", "end", "label", "source_report_id"]
+    assert d.dtypes.astype(str).tolist() == ["object", "int64", "int64", "object", "object"]
+    b = d.loc[(d.report_id == "B2020") & (d.label == "copied")]
+    assert len(b) == 1  # the two copied sentences are one run
+    text = corpus["B2020"].text
+    assert text[b.start.iloc[0]:b.end.iloc[0]] == _COPIED + _COPIED2
+    assert b.source_report_id.iloc[0] == "A2020"
+    assert (d.loc[d.label == "template", "source_report_id"] == "").all()
+    full = det.to_detections(include_own=True)
+    assert set(full.label) == {"template", "copied", "recycled", "own"}
+    assert len(full) > len(d)
+    truth = d.rename(columns={"start": "text_start", "end": "text_end"})
+    assert score_reuse(d, truth).overall["plagdet"] == 1.0
+    with pytest.raises(InvalidParameterError, match="'include_own' parameter of to_detections"):
+        det.to_detections(include_own="yes")
+
+
+# --------------------------------------------------------------------------------------------
+# the scikit-learn contract
+
+
+def test_get_params_clone_set_params():
+    det = ReuseDetector(threshold=0.7, cohort=("year",))
+    params = det.get_params()
+    assert params["threshold"] == 0.7 and params["cohort"] == ("year",)
+    assert {"unit", "ngram", "mask_digits", "measure", "method", "num_perm", "target_recall",
+            "max_bucket_size", "min_unit_chars", "template_share", "family_threshold",
+            "random_state", "progress"} <= set(params)
+    c = clone(det)
+    assert c is not det and c.get_params() == params
+    assert det.set_params(threshold=0.8) is det and det.threshold == 0.8
+    with pytest.raises(TypeError):
+        ReuseDetector(0.6)  # keyword-only
+
+
+@pytest.mark.parametrize("attr", ["units_", "pairs_", "clusters_", "passages_", "report_scores_",
+                                  "similarity_", "families_", "linkage_", "yoy_", "stats_"])
+def test_not_fitted(attr):
+    with pytest.raises(NotFittedError, match=f"not fitted yet.*'{attr}'"):
+        getattr(ReuseDetector(), attr)
+
+
+def test_not_fitted_helpers():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        ReuseDetector().to_detections()
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        ReuseDetector().passages_for("x")
+    assert not hasattr(ReuseDetector(), "units_")
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        ReuseDetector().nope  # noqa: B018
+
+
+@pytest.mark.parametrize(("params", "match"), [
+    ({"threshold": 1.5}, r"The 'threshold' parameter of ReuseDetector must be a float in "
+                         r"\(0.0, 1.0\]. Got 1.5 instead."),
+    ({"threshold": 0}, r"'threshold' parameter of ReuseDetector must be a float in \(0.0"),
+    ({"unit": "word"}, r"The 'unit' parameter of ReuseDetector must be one of \('sentence', "
+                       r"'clause'\). Got 'word' instead."),
+    ({"method": "fast"}, r"'method' parameter .* one of \('lsh', 'exact'\)"),
+    ({"measure": "cosine"}, r"'measure' parameter"),
+    ({"ngram": 0}, r"The 'ngram' parameter of ReuseDetector must be an int >= 1. Got 0"),
+    ({"ngram": 2.5}, r"'ngram' parameter .* an int >= 1. Got 2.5"),
+    ({"num_perm": True}, r"'num_perm' parameter .* Got True"),
+    ({"mask_digits": "yes"}, r"'mask_digits' parameter of ReuseDetector must be a bool"),
+    ({"max_bucket_size": 1}, r"'max_bucket_size' parameter .* an int >= 2 or None"),
+    ({"cohort": 3}, r"'cohort' parameter of ReuseDetector must be a tuple of metadata field"),
+    ({"cohort": ("year", "")}, r"'cohort' parameter"),
+    ({"template_share": 0.0}, r"'template_share' parameter"),
+    ({"min_coverage": 2}, r"'min_coverage' parameter"),
+    ({"family_threshold": -0.1}, r"'family_threshold' parameter .* \[0.0, 1.0\]"),
+    ({"random_state": -1}, r"'random_state' parameter .* an int >= 0"),
+])
+def test_invalid_parameters_raise_in_fit(seeds, params, match):
+    det = ReuseDetector(**params)  # __init__ only stores
+    with pytest.raises(InvalidParameterError, match=match):
+        det.fit(seeds[:1])
+
+
+@pytest.mark.parametrize(("corpus", "match"), [
+    ("一、总体情况", "Iterable over reports expected, string object received."),
+    (b"abc", "Iterable over reports expected, bytes object received."),
+    (3, "Iterable over reports expected, int object received."),
+    (["text"], "item 0 is a str object, not a Report"),
+])
+def test_invalid_corpus(corpus, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        ReuseDetector().fit(corpus)
+
+
+def test_single_report_and_duplicate_ids(seeds):
+    with pytest.raises(InvalidParameterError, match="Report object received"):
+        ReuseDetector().fit(seeds[0])
+    with pytest.raises(InvalidParameterError, match="occurs twice"):
+        ReuseDetector(**FAST).fit([seeds[0], seeds[0]])
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_tiny_corpora(seeds, n):
+    det = ReuseDetector(**FAST).fit(seeds[:n])
+    assert len(det.report_scores_) == n and len(det.families_) == n
+    assert det.pairs_.empty and det.passages_.empty and det.similarity_.empty
+    assert list(det.units_.columns) == UNIT_COLUMNS
+
+
+def test_refit_replaces_results(seeds):
+    det = ReuseDetector(**FAST).fit(seeds[:2])
+    det.fit(seeds[2:4])
+    assert set(det.units_.report_id) == set(seeds.ids[2:4])
+
+
+# --------------------------------------------------------------------------------------------
+# exact vs LSH, containment
+
+
+def test_exact_and_lsh_agree_on_seeds(seeds_lsh, seeds_exact):
+    pd.testing.assert_frame_equal(seeds_lsh.pairs_, seeds_exact.pairs_)
+    pd.testing.assert_frame_equal(seeds_lsh.units_, seeds_exact.units_)
+
+
+def test_exact_and_lsh_agree_on_synthetic(synth_small):
+    corpus, _ = synth_small
+    exact = ReuseDetector(method="exact", **FAST).fit(corpus)
+    lsh = ReuseDetector(method="lsh", **FAST).fit(corpus)
+    ke = set(zip(exact.pairs_.unit_a, exact.pairs_.unit_b))
+    kl = set(zip(lsh.pairs_.unit_a, lsh.pairs_.unit_b))
+    assert kl <= ke  # verified: precision 1.0
+    assert len(kl) / len(ke) >= 0.95
+    agree = (exact.units_.label == lsh.units_.label).mean()
+    assert agree >= 0.98
+
+
+def test_pair_recall_on_20k_sentences(synth_large):
+    """Detector-level check of the LSH stage against the exact answer (> 20,000 sentences)."""
+    corpus, _ = synth_large
+    kw = {"measures": False, "fragments": False, "max_anchor_reports": 2,
+          "similarity_max_reports": 0, "similarity_floor": 1.0}
+    exact = ReuseDetector(method="exact", **kw).fit(corpus)
+    lsh = ReuseDetector(method="lsh", **kw).fit(corpus)
+    assert len(exact.units_) > 20_000
+    ke = exact.pairs_.unit_a.to_numpy() * 10**6 + exact.pairs_.unit_b.to_numpy()
+    kl = lsh.pairs_.unit_a.to_numpy() * 10**6 + lsh.pairs_.unit_b.to_numpy()
+    assert np.isin(kl, ke).all()
+    assert np.isin(ke, kl).mean() >= 0.95
+
+
+def test_containment_exact_and_lsh():
+    short = "我镇认真贯彻落实政府信息公开条例"
+    reports = [
+        _report("S1", short + "。", agency="甲", year=2020),
+        _report("S2", short + ",不断提高政务公开水平,切实保障群众知情权。", agency="乙", year=2020),
+    ]
+    jac = ReuseDetector(method="exact", **FAST).fit(reports)
+    con = ReuseDetector(method="exact", measure="containment", **FAST).fit(reports)
+    assert jac.pairs_.empty
+    assert len(con.pairs_) == 1 and con.pairs_.containment.iloc[0] == 1.0
+    assert con.pairs_.jaccard.iloc[0] < 0.6
+    # LSH candidates follow the Jaccard S-curve: containment pairs of low Jaccard may be missed,
+    # but whatever it returns is verified
+    lsh = ReuseDetector(method="lsh", measure="containment", **FAST).fit(reports)
+    assert (lsh.pairs_.containment >= 0.6).all() and len(lsh.pairs_) <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), min_size=0, max_size=12), min_size=1, max_size=25),
+       st.sampled_from([0.3, 0.5, 0.8, 1.0]))
+def test_exact_containment_matches_brute_force(sets, t):
+    sets = [sorted(set(s)) for s in sets]
+    indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(s) for s in sets])
+    hashes = np.array([h for s in sets for h in s], dtype=np.uint64)
+    got = _exact_containment((indptr, hashes), t)
+    want = set()
+    for i in range(len(sets)):
+        for j in range(i + 1, len(sets)):
+            a, b = set(sets[i]), set(sets[j])
+            if a and b and len(a & b) / min(len(a), len(b)) >= t:
+                want.add((i, j))
+    assert set(zip(got.i.tolist(), got.j.tolist())) == want
+
+
+# --------------------------------------------------------------------------------------------
+# against the synthetic truth
+
+
+def test_labels_against_synthetic_truth(synth_small):
+    """Floors measured on these 60 reports (see docs/reuse.md for the 2,000-report figures)."""
+    corpus, truth = synth_small
+    det = ReuseDetector(cohort=("era",), template_share=0.01, **FAST).fit(corpus)
+    s = score_reuse(det.to_detections(include_own=True), truth,
+                    labels=("template", "copied", "recycled", "own"))
+    sc = s.scores.set_index("label")
+    # measured: recycled P 0.56 R 0.86, copied P 0.31 R 0.69, template P 0.71 R 0.53,
+    # granularity 1.07, character accuracy 0.73, boilerplate MAE 0.144
+    assert sc.loc["recycled", "recall"] >= 0.8 and sc.loc["recycled", "precision"] >= 0.5
+    assert sc.loc["copied", "recall"] >= 0.6 and sc.loc["copied", "precision"] >= 0.25
+    assert sc.loc["template", "recall"] >= 0.45 and sc.loc["template", "precision"] >= 0.6
+    assert sc.loc["overall", "granularity"] <= 1.1
+    conf = s.confusion
+    labels = ["template", "copied", "recycled", "own"]
+    acc = sum(conf.loc[x, x] for x in labels) / conf.loc[labels].to_numpy().sum()
+    assert acc >= 0.68
+    assert s.boilerplate_mae <= 0.17
+
+
+# --------------------------------------------------------------------------------------------
+# determinism across processes and hash seeds
+
+_DUMP = textwrap.dedent("""
+    import hashlib, sys
+    import numpy as np
+    from govtext.datasets import load_seeds, make_synthetic_corpus
+    from govtext.records import Corpus
+    from govtext.reuse import ReuseDetector
+    corpus = Corpus(list(load_seeds()) + list(make_synthetic_corpus(15, random_state=3)[0]))
+    det = ReuseDetector(measures=False).fit(corpus)
+    for name in ("units_", "pairs_", "clusters_", "passages_", "report_scores_",
+                 "similarity_", "families_"):
+        frame = getattr(det, name)
+        print(name, len(frame), hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest())
+    print("linkage_", hashlib.sha256(np.ascontiguousarray(det.linkage_).tobytes()).hexdigest())
+""")
+
+
+def test_fitted_frames_identical_across_hash_seeds():
+    outs = []
+    for seed in ("1", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        res = subprocess.run([sys.executable, "-c", _DUMP], capture_output=True, text=True,
+                             env=env, check=True)
+        outs.append(res.stdout)
+    assert outs[0] == outs[1]
+    assert outs[0].count("\n") == 8
+    assert all(int(line.split()[1]) > 0 for line in outs[0].splitlines()[:4])
+
+
+def test_refit_is_identical(seeds):
+    a = ReuseDetector(**FAST).fit(seeds)
+    b = ReuseDetector(**FAST).fit(list(reversed(list(seeds))))  # corpus order does not matter
+    for name in ("units_", "pairs_", "clusters_", "passages_", "similarity_", "families_"):
+        ha = hashlib.sha256(getattr(a, name).to_csv(index=False).encode()).hexdigest()
+        hb = hashlib.sha256(getattr(b, name).to_csv(index=False).encode()).hexdigest()
+        assert ha == hb, name
