@@ -66,6 +66,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from govtext.exceptions import (
     GovtextWarning,
@@ -598,7 +599,7 @@ def _check_choice(value: Any, name: str, choices: tuple, caller: str) -> Any:
 _EPS = 1e-9
 
 
-class BoilerplateScorer:
+class BoilerplateScorer(BaseEstimator):
     """Lang & Stice-Lawrence (2015) boilerplate: fit the common n-grams, score reports.
 
     Following the re-implementations cited in ``measures.md`` (MoreThanSentiments, CSRtm):
@@ -671,16 +672,6 @@ class BoilerplateScorer:
         self.unit = unit
         self.mask_numbers = mask_numbers
         self.tokenizer = tokenizer
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor parameters (scikit-learn's ``get_params``)."""
-        return {k: getattr(self, k) for k in
-                ("ngram", "df_low", "df_high", "min_mean_count", "unit", "mask_numbers", "tokenizer")}
-
-    def __repr__(self) -> str:
-        defaults = BoilerplateScorer().get_params()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
-        return f"BoilerplateScorer({', '.join(changed)})"
 
     def _validate(self, caller: str) -> None:
         _check_int(self.ngram, "ngram", caller)

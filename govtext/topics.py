@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from govtext.exceptions import InputError, InvalidParameterError, NotFittedError
 
@@ -426,7 +427,7 @@ class _Analyzer:
 _METHODS = ("nmf", "kmeans")
 
 
-class TopicModel:
+class TopicModel(BaseEstimator):
     """Discover topics of statements: TF-IDF with the govtext tokenizer, then NMF or k-means.
 
     Parameters
@@ -494,24 +495,13 @@ class TopicModel:
         self.tokenizer = tokenizer
         self.random_state = random_state
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn's ``get_params``)."""
-        return {k: getattr(self, k) for k in ("n_topics", "method", "n_top_terms", "n_examples",
-                                              "stop_words", "min_df", "max_df", "tokenizer",
-                                              "random_state")}
-
     def set_params(self, **params: Any) -> TopicModel:
-        """Set constructor parameters (scikit-learn's ``set_params``)."""
-        valid = self.get_params()
-        for k, v in params.items():
-            if k not in valid:
-                msg = f"Invalid parameter {k!r} for TopicModel. Valid parameters are {sorted(valid)}."
-                raise InvalidParameterError(msg)
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        return f"TopicModel(n_topics={self.n_topics!r}, method={self.method!r}, random_state={self.random_state!r})"
+        """Set constructor parameters (scikit-learn's ``set_params``; an unknown name raises
+        :class:`~govtext.exceptions.InvalidParameterError`)."""
+        try:
+            return super().set_params(**params)
+        except ValueError as exc:
+            raise InvalidParameterError(str(exc)) from None
 
     def _validate(self) -> None:
         def bad(name: str, what: str) -> InvalidParameterError:

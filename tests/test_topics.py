@@ -177,7 +177,7 @@ def test_model_params_roundtrip():
     params = model.get_params()
     assert params["n_topics"] == 3 and params["method"] == "kmeans" and params["random_state"] == 7
     assert model.set_params(n_topics=4).n_topics == 4
-    assert repr(model) == "TopicModel(n_topics=4, method='kmeans', random_state=7)"
+    assert repr(model) == "TopicModel(method='kmeans', n_topics=4, random_state=7)"
 
 
 def test_model_transform_shapes(frame):
