@@ -107,15 +107,68 @@ def _statements(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
     return {"statements": extract_statements(corpus)}
 
 
-def _measures(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
-    from govtext.measures import report_measures, year_over_year
+#: Tables of the reuse stage: the fitted attributes of :class:`govtext.ReuseDetector` (same
+#: columns), named without the trailing underscore. ``report_scores`` carries the per-report
+#: research measures (boilerplate, redundancy, specificity) and ``yoy`` the year-over-year
+#: measures, computed with the detector's cohorts.
+REUSE_TABLES = ("units", "pairs", "clusters", "passages", "report_scores", "similarity", "families", "yoy")
 
-    return {"measures": report_measures(corpus), "year_over_year": year_over_year(corpus)}
+
+def _reuse(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
+    from govtext.reuse import ReuseDetector
+
+    det = ReuseDetector(**params.get("reuse", {}), progress=params.get("progress", False))
+    det.fit(corpus)
+    return {name: getattr(det, f"{name}_").reset_index(drop=True) for name in REUSE_TABLES}
 
 
 def _stages() -> list[tuple[str, Callable[[Corpus, dict], dict[str, pd.DataFrame]]]]:
     """Stages after reading, in order. Each takes the corpus and params, returns tables."""
-    return [("structure", _structure), ("tables", _tables), ("statements", _statements), ("measures", _measures)]
+    return [("structure", _structure), ("tables", _tables), ("statements", _statements), ("reuse", _reuse)]
+
+
+#: Stage names, in the order they run.
+STAGES = ("structure", "tables", "statements", "reuse")
+
+#: Parameters ``analyze`` takes through ``**params`` (and a ``--config`` file may set):
+#: ``stages`` (the stages to run, default all of :data:`STAGES`) and ``reuse`` (keyword
+#: parameters of :class:`govtext.ReuseDetector`, e.g. ``{"threshold": 0.7}``).
+PARAMETERS = ("stages", "reuse")
+
+
+def _check_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Validate the stage parameters; unknown names and bad values raise InvalidParameterError."""
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        msg = f"analyze: unknown parameter(s) {', '.join(map(repr, unknown))}; known: {', '.join(PARAMETERS)}"
+        raise InvalidParameterError(msg)
+    out: dict[str, Any] = {}
+    stages = params.get("stages", STAGES)
+    if isinstance(stages, str):
+        stages = (stages,)
+    try:
+        stages = tuple(stages)
+    except TypeError:
+        raise InvalidParameterError(f"analyze: stages must be a list of stage names, got {stages!r}") from None
+    bad = [s for s in stages if s not in STAGES]
+    if bad:
+        msg = f"analyze: unknown stage(s) {', '.join(map(repr, bad))}; stages are {', '.join(STAGES)}"
+        raise InvalidParameterError(msg)
+    out["stages"] = [s for s in STAGES if s in stages]  # canonical order, no duplicates
+    reuse = params.get("reuse", {})
+    if not isinstance(reuse, dict):
+        raise InvalidParameterError(f"analyze: reuse must be a mapping of ReuseDetector parameters, got {reuse!r}")
+    from govtext.reuse import ReuseDetector
+
+    known = set(ReuseDetector().get_params()) - {"progress"}
+    bad = sorted(set(reuse) - known)
+    if bad:
+        msg = (f"analyze: unknown ReuseDetector parameter(s) {', '.join(map(repr, bad))} in reuse; "
+               f"known: {', '.join(sorted(known))}")
+        raise InvalidParameterError(msg)
+    # lists from TOML/JSON become tuples, so the detector and the manifest see one value
+    out["reuse"] = {k: tuple(v) if isinstance(v, list) else v for k, v in sorted(reuse.items())}
+    return out
 
 
 def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *, errors: str = "skip",
@@ -130,7 +183,10 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     progress : bool
         Progress bars on stderr.
     **params
-        Parameters of later stages (recorded in the manifest).
+        Parameters of the stages (all recorded in the manifest): ``stages``, the stages to run
+        (default all of :data:`STAGES`); ``reuse``, a mapping of :class:`govtext.ReuseDetector`
+        parameters (e.g. ``reuse={"threshold": 0.7, "cohort": ["year"]}``). Unknown names raise
+        :class:`~govtext.exceptions.InvalidParameterError`.
 
     Returns
     -------
@@ -145,6 +201,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     """
     from govtext.read import read_reports
 
+    stage_params = _check_params(params)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if isinstance(source, Corpus):
@@ -157,10 +214,12 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         inputs = [{"path": p.as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in _input_files(sources)]
     timings["read"] = time.perf_counter() - t0
     tables: dict[str, pd.DataFrame] = {"reports": corpus.to_frame(), "skipped": corpus.skipped.copy()}
-    all_params = {"errors": errors, **params}
+    all_params = {"errors": errors, **stage_params}
     for name, stage in _stages():
+        if name in STAGES and name not in stage_params["stages"]:
+            continue
         t = time.perf_counter()
-        tables.update(stage(corpus, all_params))
+        tables.update(stage(corpus, {**all_params, "progress": progress}))
         timings[name] = time.perf_counter() - t
     return AnalysisResult(tables=tables, corpus=corpus, params=all_params, timings=timings, inputs=inputs)
 

@@ -272,22 +272,37 @@ def test_analyze_raise_on_bad_input_exits_1(capsys, tmp_path, seed_files):
     assert code == EXIT_FAIL and "empty" in err
 
 
-def test_analyze_config_accepts_registered_stage_parameters(capsys, monkeypatch, seed_dir, tmp_path):
-    """Stage parameters become valid config keys once the pipeline lists them in PARAMETERS."""
+def test_analyze_config_sets_stage_parameters(capsys, seed_dir, tmp_path):
+    """A config file chooses the stages and the reuse detector's parameters; the manifest records them."""
     import json
 
-    from govtext import pipeline
-
     config = tmp_path / "analysis.toml"
-    config.write_text("threshold = 0.7\n", encoding="utf-8")
-    argv = ["analyze", str(seed_dir), "--out", str(tmp_path / "out"), "--config", str(config), "--no-progress"]
-    code, _out, err = run(capsys, *argv)
-    assert code == EXIT_USAGE and "unknown parameter 'threshold'" in err
-    monkeypatch.setattr(pipeline, "PARAMETERS", {"threshold": "similarity threshold"}, raising=False)
-    code, _out, err = run(capsys, *argv)
+    config.write_text('stages = ["structure", "reuse"]\n[reuse]\nthreshold = 0.7\ncohort = ["year"]\n',
+                      encoding="utf-8")
+    code, _out, err = run(capsys, "analyze", str(seed_dir), "--out", str(tmp_path / "out"), "--config", str(config),
+                          "--no-progress", "--no-figures")
     assert code == EXIT_OK, err
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["params"]["threshold"] == 0.7
+    assert manifest["params"]["stages"] == ["structure", "reuse"]
+    assert manifest["params"]["reuse"] == {"cohort": ["year"], "threshold": 0.7}
+    written = {p.stem for p in (tmp_path / "out").glob("*.csv")}
+    assert {"sections", "units", "passages"} <= written
+    assert not {"statements", "tables"} & written  # stages not asked for
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("threshold = 0.7\n", "unknown parameter 'threshold'"),
+    ('stages = ["structure", "magic"]\n', "unknown stage(s) 'magic'"),
+    ("[reuse]\nthreshhold = 0.7\n", "unknown ReuseDetector parameter(s) 'threshhold'"),
+    ("[reuse]\nthreshold = 7\n", "threshold"),
+])
+def test_analyze_bad_stage_parameters_are_usage(capsys, seed_dir, tmp_path, content, expected):
+    config = tmp_path / "bad.toml"
+    config.write_text(content, encoding="utf-8")
+    code, _out, err = run(capsys, "analyze", str(seed_dir), "--out", str(tmp_path / "out"), "--config", str(config),
+                          "--no-progress", "--no-figures")
+    assert code == EXIT_USAGE, err
+    assert expected in err
 
 
 def test_analyze_draws_figures_of_the_tables_it_has(capsys, monkeypatch, seed_dir, tmp_path):

@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from govtext.pipeline import analyze, write_outputs
 
 EXPECTED_TABLES = {
     "reports", "skipped", "sections", "sentences", "items", "tables", "table_checks", "facts",
-    "statements", "measures", "year_over_year",
+    "statements", "units", "pairs", "clusters", "passages", "report_scores", "similarity", "families", "yoy",
 }
 
 
@@ -50,3 +51,47 @@ def test_outputs_byte_identical_across_processes_and_hash_seeds(seed_dir, tmp_pa
     b = _run(seed_dir, tmp_path / "b", "12345")
     assert a.keys() >= {f"{n}.csv" for n in EXPECTED_TABLES}
     assert a == b
+
+
+def test_reuse_tables_point_into_the_reports(seed_dir):
+    """The reuse stage's units and passages carry offsets into the reports' texts: a passage's two
+    spans hold the same wording (up to the detector's tolerance), and every report has a score and a family."""
+    import difflib
+
+    result = analyze(seed_dir, stages=["reuse"])
+    t, corpus = result.tables, result.corpus
+    assert not {"sections", "statements"} & set(t)  # only the stages asked for
+    assert t["report_scores"]["report_id"].tolist() == corpus.ids
+    assert sorted(t["families"]["report_id"]) == sorted(corpus.ids)
+    units = t["units"]
+    assert set(units["report_id"]) <= set(corpus.ids)
+    for u in units.head(50).itertuples():
+        assert corpus[u.report_id].text[u.start:u.end] == u.text
+    assert len(t["passages"]) > 0
+    for p in t["passages"].itertuples():
+        a = corpus[p.report_a].text[p.a_start:p.a_end]
+        b = corpus[p.report_b].text[p.b_start:p.b_end]
+        assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() > 0.6, (a, b)
+
+
+def test_reuse_parameters_reach_the_detector(seed_dir):
+    loose = analyze(seed_dir, stages=["reuse"], reuse={"threshold": 0.3})
+    strict = analyze(seed_dir, stages=["reuse"], reuse={"threshold": 0.95})
+    assert loose.params["reuse"] == {"threshold": 0.3}
+    assert len(loose.tables["pairs"]) > len(strict.tables["pairs"])
+    assert (loose.tables["pairs"]["jaccard"] >= 0.3).all()
+    assert (strict.tables["pairs"]["jaccard"] >= 0.95).all()
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"thresold": 0.5}, r"unknown parameter\(s\) 'thresold'"),
+    ({"stages": ["structure", "nope"]}, r"unknown stage\(s\) 'nope'"),
+    ({"stages": 3}, r"stages must be a list"),
+    ({"reuse": "fast"}, r"reuse must be a mapping"),
+    ({"reuse": {"ngrams": 4}}, r"unknown ReuseDetector parameter\(s\) 'ngrams'"),
+])
+def test_analyze_rejects_bad_parameters(seed_dir, params, match):
+    from govtext.exceptions import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=match):
+        analyze(seed_dir, **params)
