@@ -9,7 +9,9 @@ of pathological inputs.
 
 One input goes through ``parse_reports(data, errors="raise")`` and, for every report, the
 invariants of ``tests/test_fuzz.py`` (offsets map into ``raw``, sections tile the text) and
-``parse_tables`` / ``check_tables`` / ``extract_statements``. A
+``parse_tables`` / ``check_tables`` / ``extract_statements``; then its reports and a seed report
+go through ``ReuseDetector`` (LSH and exact mode in turn; ``--no-reuse`` to leave it out), whose
+units and passages must point at the exact text. A
 :class:`~govtext.exceptions.GovtextError` with a message is an expected outcome; any other
 exception (or an empty message, or a broken invariant) is a crash: the input is saved as
 ``<artifacts>/crash-<Type>-<hash>.bin`` with its traceback next to it, counted, and fuzzing goes
@@ -43,8 +45,15 @@ DEFAULT_ARTIFACTS = Path(tempfile.gettempdir()) / "govtext-fuzz"
 # the target
 
 
-def _load_target():
-    """Import govtext (instrumented for coverage when atheris is running) and return ``run``."""
+def _load_target(reuse: bool = True):
+    """Import govtext (instrumented for coverage when atheris is running) and return ``run``.
+
+    With ``reuse``, the reports of each input are also fitted by a ``ReuseDetector`` together with
+    one seed report (so there is something to share), and its units and passages must point at
+    the exact text of the reports.
+    """
+    import warnings
+
     import numpy as np
 
     from govtext.exceptions import GovtextError
@@ -75,8 +84,31 @@ def _load_target():
         if list(st.columns) != STATEMENT_COLUMNS or not ((st["start"] < st["end"]) & (st["end"] <= n)).all():
             raise AssertionError(f"{r.id}: extract_statements columns or spans")
 
+    from govtext.reuse import ReuseDetector
+
+    partner = list(parse_reports((ROOT / "corpora" / "seeds").glob("001_*.txt").__next__().read_bytes(),
+                                 id="seed001"))
+
+    def check_reuse(corpus) -> None:
+        reports = list(corpus) + partner
+        texts = {r.id: r.text for r in reports}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            det = ReuseDetector(measures=False, method="exact" if len(data_sizes) % 2 else "lsh").fit(reports)
+        for u in det.units_.itertuples():
+            if texts[u.report_id][u.start:u.end] != u.text:
+                raise AssertionError(f"unit {u.unit_id} of {u.report_id}: offsets do not give its text")
+        for p in det.passages_.itertuples():
+            if not (0 <= p.a_start < p.a_end <= len(texts[p.report_a]) and 0 <= p.b_start < p.b_end <= len(texts[p.report_b])):
+                raise AssertionError(f"passage {p.report_a}:{p.a_start}-{p.a_end} ~ {p.report_b}: span outside the text")
+        if sorted(det.report_scores_["report_id"]) != sorted(texts):
+            raise AssertionError("report_scores_ does not have one row per report")
+
+    data_sizes: list[int] = []
+
     def run(data: bytes) -> str:
         """'reports' or 'error:<Type>' for an expected outcome; raises on a crash."""
+        data_sizes.append(0)
         try:
             corpus = parse_reports(data, errors="raise")
         except GovtextError as exc:
@@ -88,6 +120,13 @@ def _load_target():
         skipped = parse_reports(data, errors="skip")  # must not raise, and must agree
         if [r.id for r in skipped] != [r.id for r in corpus]:
             raise AssertionError("errors='skip' gives other reports than errors='raise'")
+        if reuse:
+            try:
+                check_reuse(corpus)
+            except GovtextError as exc:
+                if not str(exc).strip():
+                    raise AssertionError(f"{type(exc).__name__} without a message") from exc
+                return f"reuse-error:{type(exc).__name__}"
         return "reports"
 
     return run
@@ -145,7 +184,7 @@ def _child(args: argparse.Namespace, libfuzzer_args: list[str]) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["govtext"]):
-        run = _load_target()
+        run = _load_target(reuse=not args.no_reuse)
     artifacts = Path(args.artifacts)
     stats = _Stats(artifacts / "stats.json", artifacts, args.min_size, args.stop_on_crash)
 
@@ -184,6 +223,8 @@ def _fuzz(args: argparse.Namespace, extra: list[str]) -> int:
     cmd = [sys.executable, __file__, "--child", "--artifacts", str(artifacts), "--min-size", str(args.min_size)]
     if args.stop_on_crash:
         cmd.append("--stop-on-crash")
+    if args.no_reuse:
+        cmd.append("--no-reuse")
     cmd += ["--", *lf]
     print("running:", " ".join(cmd), file=sys.stderr)
     t0 = time.time()
@@ -288,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-size", type=int, default=4096, help="smallest input counted for the slowest s/MB")
     p.add_argument("--artifacts", default=str(DEFAULT_ARTIFACTS), help=f"output folder (default {DEFAULT_ARTIFACTS})")
     p.add_argument("--stop-on-crash", action="store_true", help="stop at the first crash (libFuzzer's default)")
+    p.add_argument("--no-reuse", action="store_true",
+                   help="leave the reuse detector out of the target (reading and per-report stages only)")
     p.add_argument("--families", action="store_true", help="time the pathological input families instead")
     p.add_argument("--big", type=int, default=20 * 10**6, help="size of the long-line family's largest input")
     p.add_argument("--read-only", action="store_true", help="--families: time reading only, not the later stages")

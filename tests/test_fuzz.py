@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from govtext.datasets import seeds_path
@@ -394,28 +394,120 @@ def test_structural_mutations(seed, parts, cuts):
 # the reuse detector and analyze on mutated inputs
 
 
-@fuzz(4)
+def check_detector(det, reports) -> None:
+    """The invariants of a fitted ReuseDetector: every unit and passage points at the exact text
+    of a report of the corpus, every report has a score row and a family, shares are shares."""
+    texts = {r.id: r.text for r in reports}
+    units = det.units_
+    assert set(units["report_id"]) <= set(texts)
+    for u in units.itertuples():
+        assert 0 <= u.start < u.end <= len(texts[u.report_id])
+        assert texts[u.report_id][u.start:u.end] == u.text
+    assert set(units["label"]) <= {"template", "copied", "recycled", "own", "heading", "short"}
+    for p in det.passages_.itertuples():
+        assert 0 <= p.a_start < p.a_end <= len(texts[p.report_a])
+        assert 0 <= p.b_start < p.b_end <= len(texts[p.report_b])
+    pairs = det.pairs_
+    assert ((pairs["jaccard"] >= 0) & (pairs["jaccard"] <= 1)).all()
+    scores = det.report_scores_
+    assert sorted(scores["report_id"]) == sorted(texts)
+    share = scores[["share_template", "share_copied", "share_recycled", "share_own"]]
+    assert ((share >= -1e-9) & (share <= 1 + 1e-9)).all().all()
+    assert sorted(det.families_["report_id"]) == sorted(texts)
+    sim = det.similarity_
+    assert ((sim["jaccard"] >= -1e-9) & (sim["jaccard"] <= 1 + 1e-9)).all()
+
+
+def _mutated_corpus(data) -> list:
+    """Two to five reports built from the seeds by the mutations a scraped corpus shows: cuts,
+    spam and pipe tails, exact and near duplicates (a hub of identical copies), traditional-script
+    copies, reports whose narrative is a single repeated sentence, digits only."""
+    import opencc
+
+    base = [SEED_TEXTS[0], SEED_TEXTS[1], SEED_TEXTS[2], SEED_TEXTS[4]]
+    texts = []
+    for _ in range(data.draw(st.integers(2, 5), label="n")):
+        t = data.draw(st.sampled_from(base), label="seed")
+        kind = data.draw(st.sampled_from(["cut", "duplicate", "traditional", "repeat", "digits", "hub"]), label="kind")
+        if kind == "cut":
+            k = int(data.draw(st.floats(0.05, 1)) * len(t))
+            t = t[:k] + data.draw(st.sampled_from(SPAM + ["|" * 500, "", "\n\n\n"]))
+        elif kind == "duplicate" and texts:
+            t = texts[-1]
+        elif kind == "traditional":
+            t = opencc.OpenCC("s2t").convert(t[: len(t) // 2])
+        elif kind == "repeat":
+            t = t[:200] + "我局进一步加强政府信息公开工作。" * data.draw(st.integers(1, 300))
+        elif kind == "digits":
+            t = t[:120] + "本年度主动公开信息123条,依申请公开45件。" + "0123456789" * 50
+        elif kind == "hub":
+            texts.extend([t] * data.draw(st.integers(2, 6)))
+        texts.append(t)
+    return texts
+
+
+@settings(fuzz(12), phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking: minutes per failure
 @given(data=st.data())
-def test_reuse_detector_on_mutated_reports(data):
+def test_reuse_detector_on_mutated_corpora(data):
+    """The detector on hostile corpora: a result whose every span is exact, or a GovtextError."""
     from govtext.reuse import ReuseDetector
 
-    texts = []
-    for _ in range(data.draw(st.integers(1, 3))):
-        t = data.draw(st.sampled_from([SEED_TEXTS[0], SEED_TEXTS[1], SEED_TEXTS[4]]))
-        k = int(data.draw(st.floats(0.1, 1)) * len(t))
-        texts.append(t[:k] + data.draw(st.sampled_from(SPAM + ["|" * 500, ""])))
+    texts = _mutated_corpus(data)
     reports = []
     for j, t in enumerate(texts):
-        c = parse_reports(t, id=f"r{j}", errors="skip")
-        reports.extend(c)
+        reports.extend(parse_reports(t, id=f"r{j}", errors="skip"))
+    method = data.draw(st.sampled_from(["lsh", "exact"]), label="method")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # small-cohort warnings are expected here
-            det = ReuseDetector().fit(reports)
+            det = ReuseDetector(method=method).fit(reports)
     except GovtextError as exc:
         assert str(exc).strip()
+        assert not reports or "narrative" in str(exc) or "report" in str(exc)
         return
-    assert set(det.units_["report_id"]) <= {r.id for r in reports}
+    check_detector(det, reports)
+    # copies of one report: each sentence is clustered with the same sentence of every other copy
+    # (whatever its label: copies of one agency-year are neither copied from another agency nor recycled)
+    copies: dict[str, list[str]] = {}
+    for r in reports:
+        copies.setdefault(r.text, []).append(r.id)
+    units = det.units_[det.units_["label"] != "short"]
+    for ids in copies.values():
+        if len(ids) > 1:
+            first = units[units["report_id"] == ids[0]][["start", "end", "cluster_id"]].reset_index(drop=True)
+            assert first["cluster_id"].notna().all()
+            for other in ids[1:]:
+                o = units[units["report_id"] == other][["start", "end", "cluster_id"]].reset_index(drop=True)
+                pd.testing.assert_frame_equal(first, o)
+
+
+@settings(fuzz(3), phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(data=st.data())
+def test_analyze_on_mutated_folders(data, tmp_path_factory):
+    """analyze (every stage) on a folder of mutated files: every file is reports or skip rows, the
+    tables' spans are exact, and nothing raises with errors="skip"."""
+    from govtext.pipeline import analyze, write_outputs
+
+    root = tmp_path_factory.mktemp("fuzzin")
+    texts = _mutated_corpus(data)
+    for j, t in enumerate(texts):
+        enc = data.draw(st.sampled_from(["utf-8", "gb18030", "utf-16"]), label="encoding")
+        (root / f"f{j}.txt").write_bytes(t.encode(enc, errors="replace"))
+    (root / "broken.txt").write_bytes(b"\xff\xfe\x00" + bytes(range(256)) * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analyze(root)
+    files = {p.name for p in root.iterdir()}
+    accounted = {Path(r.source).name for r in result.corpus} | {Path(p).name for p in result.tables["skipped"]["path"]}
+    assert accounted == files
+    t = result.tables
+    texts_by_id = {r.id: r.text for r in result.corpus}
+    for u in t["units"].itertuples():
+        assert texts_by_id[u.report_id][u.start:u.end] == u.text
+    for s in t["sentences"].itertuples():
+        assert texts_by_id[s.report_id][s.start:s.end] == s.text
+    written = write_outputs(result, root.parent / (root.name + "_out"), parquet=False)
+    assert set(written) == set(t)
 
 
 # --------------------------------------------------------------------------------------------
