@@ -39,17 +39,26 @@ def test_analyze_seeds_tables(seed_dir, tmp_path):
         assert (tmp_path / files[0]).read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
 
 
-def _run(seed_dir: Path, out: Path, hashseed: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONHASHSEED": hashseed}
+def _run(seed_dir: Path, out: Path, hashseed: str, threads: str) -> dict[str, str]:
+    """Run ``govtext analyze`` in a fresh process; sha256 of every file written (tables, figures,
+    the reuse view), and of the manifest without its timings."""
+    env = {**os.environ, "PYTHONHASHSEED": hashseed, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+           "MKL_NUM_THREADS": threads}
     subprocess.run([sys.executable, "-m", "govtext", "analyze", str(seed_dir), "--out", str(out), "--no-progress"],
                    check=True, env=env, capture_output=True)
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.csv"))}
+    hashes = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("timings_seconds")
+    hashes["manifest.json (without timings)"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+    return hashes
 
 
-def test_outputs_byte_identical_across_processes_and_hash_seeds(seed_dir, tmp_path):
-    a = _run(seed_dir, tmp_path / "a", "0")
-    b = _run(seed_dir, tmp_path / "b", "12345")
-    assert a.keys() >= {f"{n}.csv" for n in EXPECTED_TABLES}
+def test_outputs_byte_identical_across_processes_hash_seeds_and_threads(seed_dir, tmp_path):
+    a = _run(seed_dir, tmp_path / "a", "0", "1")
+    b = _run(seed_dir, tmp_path / "b", "12345", "2")
+    assert set(a) >= {f"{n}.csv" for n in EXPECTED_TABLES}
+    assert any(k.startswith("figures/") for k in a)
     assert a == b
 
 
