@@ -1123,7 +1123,8 @@ def _check_cohort(cohort: Any, caller: str) -> tuple[str, ...] | None:
 def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | None, *, boilerplate: Any,
                         ngram: int, df_low: float, df_high: float, min_mean_count: float | None,
                         cohort: tuple[str, ...] | None, min_cohort_size: int, metadata: Any,
-                        mask_numbers: bool, caller: str, memo: dict) -> dict[str, float]:
+                        mask_numbers: bool, caller: str, memo: dict,
+                        small_cohorts: str = "nan") -> dict[str, float]:
     if boilerplate is not None:
         if cohort is not None:
             msg = f"The 'cohort' parameter of {caller} must be None when 'boilerplate' is given. Got {cohort!r} instead."
@@ -1150,6 +1151,8 @@ def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | Non
         fitted = {}
     out: dict[str, float] = {}
     small = 0
+    pooled: list[str] = []  # reports of small cohorts, scored against the whole corpus
+    pool_ok = small_cohorts == "corpus" and len(toks) >= min_cohort_size
     for g in sorted(groups, key=lambda k: () if k is None else tuple((v is None, v or "") for v in k)):
         ids = groups[g]
         scorer = fitted.get(g)
@@ -1158,7 +1161,10 @@ def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | Non
         if scorer is None:
             if cohort is not None and len(ids) < min_cohort_size:
                 small += len(ids)
-                out.update(dict.fromkeys(ids, math.nan))
+                if pool_ok:
+                    pooled.extend(ids)
+                else:
+                    out.update(dict.fromkeys(ids, math.nan))
                 continue
             scorer = BoilerplateScorer(**proto.get_params())
             with warnings.catch_warnings():
@@ -1168,10 +1174,21 @@ def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | Non
         for rid, u in units.items():
             n, nb, _, _, _ = scorer._score_units(u)
             out[rid] = nb / n if n else math.nan
+    if pooled:
+        # the band fitted on the whole corpus: wording most reports carry, whatever their cohort
+        units = {rid: _memo_units(memo, toks[rid], "word", mask_numbers) for rid in sorted(toks)}
+        scorer = BoilerplateScorer(**proto.get_params())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GovtextWarning)
+            scorer._fit_units(units, caller)
+        for rid in pooled:
+            n, nb, _, _, _ = scorer._score_units(units[rid])
+            out[rid] = nb / n if n else math.nan
     if small:
+        what = ("scored against the whole corpus (small_cohorts='corpus')" if pooled
+                else "their boilerplate_lsl is NaN")
         warnings.warn(
-            f"{caller}: {small} report(s) are in cohorts smaller than min_cohort_size={min_cohort_size}; "
-            "their boilerplate_lsl is NaN.",
+            f"{caller}: {small} report(s) are in cohorts smaller than min_cohort_size={min_cohort_size}; {what}.",
             GovtextWarning,
             stacklevel=3,
         )
@@ -1180,8 +1197,8 @@ def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | Non
 
 def report_measures(corpus: Any, *, tokenizer: Any = None, ngram: int = 4, df_low: float = 0.3,
                     df_high: float = 0.75, min_mean_count: float | None = 5.0, boilerplate: Any = None,
-                    cohort: Any = None, min_cohort_size: int = 10, metadata: pd.DataFrame | None = None,
-                    redundancy_ngram: int = 10, mask_numbers: bool = True,
+                    cohort: Any = None, min_cohort_size: int = 10, small_cohorts: str = "nan",
+                    metadata: pd.DataFrame | None = None, redundancy_ngram: int = 10, mask_numbers: bool = True,
                     cache: MutableMapping | None = None, progress: bool = False) -> pd.DataFrame:
     """Length, boilerplate, redundancy, specificity and readability of each report.
 
@@ -1202,7 +1219,11 @@ def report_measures(corpus: Any, *, tokenizer: Any = None, ngram: int = 4, df_lo
         recommends ``["year", "era", "level"]``, so that wording every report of a format must
         carry is above ``df_high`` of its cohort). Default: the whole corpus is one cohort.
     min_cohort_size : int, default 10
-        Cohorts with fewer reports get NaN ``boilerplate_lsl`` (one warning says how many).
+        Cohorts with fewer reports are *small* (one warning says how many reports are in them).
+    small_cohorts : {"nan", "corpus"}, default "nan"
+        What reports of small cohorts get: NaN ``boilerplate_lsl``, or a score against the band
+        fitted on the whole corpus (when the corpus itself has at least ``min_cohort_size``
+        reports; NaN otherwise).
     metadata : DataFrame, optional
         ``report_id`` plus the cohort fields; by default ``Report.metadata``.
     redundancy_ngram : int, default 10
@@ -1256,6 +1277,10 @@ def report_measures(corpus: Any, *, tokenizer: Any = None, ngram: int = 4, df_lo
     _check_int(redundancy_ngram, "redundancy_ngram", caller)
     _check_int(ngram, "ngram", caller)
     _check_int(min_cohort_size, "min_cohort_size", caller)
+    if small_cohorts not in ("nan", "corpus"):
+        msg = (f"The 'small_cohorts' parameter of {caller} must be one of 'nan', 'corpus'. "
+               f"Got {small_cohorts!r} instead.")
+        raise InvalidParameterError(msg)
     _check_flag(mask_numbers, "mask_numbers", caller)
     _check_flag(progress, "progress", caller)
     _check_band(df_low, df_high, min_mean_count, caller)
@@ -1267,7 +1292,8 @@ def report_measures(corpus: Any, *, tokenizer: Any = None, ngram: int = 4, df_lo
     memo: dict = {}
     bp = _boilerplate_scores(toks, reports, boilerplate=boilerplate, ngram=ngram, df_low=df_low, df_high=df_high,
                              min_mean_count=min_mean_count, cohort=cohort_t, min_cohort_size=min_cohort_size,
-                             metadata=metadata, mask_numbers=mask_numbers, caller=caller, memo=memo)
+                             metadata=metadata, mask_numbers=mask_numbers, caller=caller, memo=memo,
+                             small_cohorts=small_cohorts)
     rows = []
     for rid in sorted(toks):
         tr = toks[rid]

@@ -948,8 +948,14 @@ def save_figures(tables: Mapping[str, pd.DataFrame], out: str | os.PathLike, *, 
     dpi = _check_int(dpi, "dpi", caller)
 
     def ready(need: tuple[str, ...], cols: dict[str, tuple[str, ...]]) -> bool:
-        return (all(isinstance(tables.get(n), pd.DataFrame) and len(tables[n]) for n in need)
-                and all(set(c) <= set(tables[t].columns) for t, c in cols.items()))
+        # every table present and not empty, with the columns needed, and every numeric column
+        # needed has a value (no figure of an all-NaN measure)
+        if not all(isinstance(tables.get(n), pd.DataFrame) and len(tables[n]) for n in need):
+            return False
+        if not all(set(c) <= set(tables[t].columns) for t, c in cols.items()):
+            return False
+        return all(not pd.api.types.is_float_dtype(tables[t][c]) or tables[t][c].notna().any()
+                   for t, cs in cols.items() for c in cs)
 
     todo = [(stem, need, fn, kw) for stem, (need, fn, kw, cols) in FIGURES.items() if ready(need, cols)]
     if not todo:

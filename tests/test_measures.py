@@ -436,6 +436,27 @@ def test_seed_cohorts(seeds, seed_cache):
     assert m.loc[is13, "boilerplate_lsl"].notna().all() and m.loc[~is13, "boilerplate_lsl"].isna().all()
 
 
+def test_small_cohorts_scored_against_the_corpus(seeds, seed_cache):
+    """small_cohorts="corpus": the four reports outside the 2013 cohort get the score the whole-corpus
+    band gives them; the 2013 cohort keeps its own band."""
+    with pytest.warns(GovtextWarning, match="4 report.*scored against the whole corpus"):
+        m = report_measures(seeds, cohort="year", min_cohort_size=5, small_cohorts="corpus", cache=seed_cache)
+    with pytest.warns(GovtextWarning):
+        nan = report_measures(seeds, cohort="year", min_cohort_size=5, cache=seed_cache)
+    whole = report_measures(seeds, cache=seed_cache).set_index("report_id").boilerplate_lsl
+    m, nan = m.set_index("report_id").boilerplate_lsl, nan.set_index("report_id").boilerplate_lsl
+    is13 = m.index.str.startswith("003")
+    assert m[~is13].notna().all()
+    pd.testing.assert_series_equal(m[~is13], whole[~is13])
+    pd.testing.assert_series_equal(m[is13], nan[is13])
+    # a corpus smaller than min_cohort_size has no band to fall back on
+    with pytest.warns(GovtextWarning, match="NaN"):
+        tiny = report_measures(seeds[:4], cohort="year", min_cohort_size=5, small_cohorts="corpus", cache=seed_cache)
+    assert tiny.boilerplate_lsl.isna().all()
+    with pytest.raises(InvalidParameterError, match="'small_cohorts' parameter of report_measures"):
+        report_measures(seeds, small_cohorts="drop", cache=seed_cache)
+
+
 def test_seed_cache_reuse_and_invalidation(seeds, seed_cache):
     cache = dict(seed_cache)
     first = tokenize_reports(seeds, cache=cache)

@@ -378,3 +378,9 @@ def test_save_figures(tmp_path, seeds, clusters, yoy, report_scores):
     assert plt.get_fignums() == []  # figures are closed
     assert save_figures({"reports": seeds.to_frame()}, tmp_path / "none") == []
     assert not (tmp_path / "none").exists()
+    # a measure with no value at all draws no (empty) figure; one value is enough
+    nan_scores = report_scores.assign(boilerplate_lsl=float("nan"))
+    drawn = save_figures({"report_scores": nan_scores}, tmp_path / "nan", dpi=40)
+    assert "boilerplate_by_year.png" not in drawn and "reuse_shares_by_year.png" in drawn
+    nan_scores.loc[nan_scores.index[0], "boilerplate_lsl"] = 0.5
+    assert "boilerplate_by_year.png" in save_figures({"report_scores": nan_scores}, tmp_path / "one", dpi=40)
