@@ -53,6 +53,7 @@ from govtext.tables import (  # noqa: E402
     table_schema,
 )
 from govtext.tokenize import Tokenizer  # noqa: E402
+from govtext.view import write_reuse_view  # noqa: E402
 
 __all__ = [
     "BoilerplateScorer",
@@ -93,5 +94,6 @@ __all__ = [
     "split_sentences",
     "table_regions",
     "table_schema",
+    "write_reuse_view",
     "year_over_year",
 ]

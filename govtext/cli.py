@@ -4,8 +4,9 @@ Commands
 --------
 ``govtext analyze INPUT... --out DIR [--config FILE]``
     Run the whole pipeline and write every table (CSV with a UTF-8 BOM, and Parquet), the
-    figures (``DIR/figures/*.png``) and ``manifest.json``. Progress bars go to stderr (on by
-    default; ``--no-progress`` turns them off). ``--config`` reads a TOML file whose keys are
+    figures (``DIR/figures/*.png``), the browsable reuse view (``DIR/view/index.html``, see
+    :func:`govtext.write_reuse_view`; ``--no-view`` skips it) and ``manifest.json``. Progress
+    bars go to stderr (on by default; ``--no-progress`` turns them off). ``--config`` reads a TOML file whose keys are
     the parameters of :func:`govtext.pipeline.analyze`.
 ``govtext inspect FILE[#N]``
     One report readable in a terminal: metadata, the section tree with spans, table checks and
@@ -95,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
         help="run the whole pipeline on files or folders of reports and write tables and figures",
         description="Read reports (files or folders, .txt/.html, any common Chinese encoding), run every stage "
                     "and write one table per result as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) "
-                    "and Parquet, the figures, and manifest.json (versions, parameters, inputs with sha256, "
+                    "and Parquet, the figures, a browsable reuse view (DIR/view/index.html: static HTML, "
+                    "opens offline), and manifest.json (versions, parameters, inputs with sha256, "
                     "skipped inputs). The same input and parameters give byte-identical tables.",
         epilog="configuration file (--config): TOML whose top-level keys are parameters of "
                "govtext.pipeline.analyze, e.g.\n\n    errors = \"skip\"\n\nUnknown keys are an error (exit 2). "
@@ -111,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
                         "with exit status 1 (raise)")
     a.add_argument("--no-parquet", action="store_true", help="write CSV only")
     a.add_argument("--no-figures", action="store_true", help="do not draw figures")
+    a.add_argument("--no-view", action="store_true",
+                   help="do not write the browsable reuse view (DIR/view/index.html)")
     a.add_argument("--lang", choices=["en", "zh"], default="en",
                    help="language of the figures' fixed labels (default: en)")
     a.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
@@ -349,10 +353,33 @@ def _analyze(args: argparse.Namespace) -> int:
             _err("analyze", f"figures not drawn: {exc}")
         except GovtextError as exc:
             raise _Failure(f"tables written to {args.out}, but a figure failed: {exc}") from exc
+    view = [] if args.no_view else _write_view(result, Path(args.out) / "view")
     n, k = len(result.corpus), len(result.tables["skipped"])
-    fig_note = f" and {len(figures)} figure{'' if len(figures) == 1 else 's'}" if figures else ""
-    _err("analyze", f"{n} reports, {k} skipped; tables{fig_note} written to {args.out}")
+    parts = ["tables"]
+    if figures:
+        parts.append(f"{len(figures)} figure{'' if len(figures) == 1 else 's'}")
+    if view:
+        parts.append("the reuse view (view/index.html)")
+    wrote = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    _err("analyze", f"{n} reports, {k} skipped; {wrote} written to {args.out}")
     return EXIT_OK
+
+
+def _write_view(result: Any, out: Path) -> list:
+    """The browsable reuse view of an analysis (govtext.view), or [] without the reuse tables."""
+    from govtext.exceptions import GovtextError
+    from govtext.view import REQUIRED_TABLES, write_reuse_view
+
+    absent = [t for t in REQUIRED_TABLES if t not in result.tables]
+    if absent:
+        logging.getLogger("govtext.cli").info(
+            "reuse view not written: the reuse tables (%s) are absent (the 'reuse' stage did not run)",
+            ", ".join(absent))
+        return []
+    try:
+        return write_reuse_view(result, result.corpus, out)
+    except GovtextError as exc:
+        raise _Failure(f"tables written, but the reuse view failed: {exc}") from exc
 
 
 # --------------------------------------------------------------------------------------------
