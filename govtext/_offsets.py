@@ -179,12 +179,19 @@ class SourceMap:
         seglen = np.empty_like(pos)
         np.subtract(pos[1:], pos[:-1], out=seglen[:-1])
         seglen[-1:] = n - pos[-1:]
-        x = np.arange(n, dtype=np.int64)
-        if k.all():
-            starts = x + np.repeat(a - pos, seglen)
-            return starts, starts + 1
-        starts = np.repeat(a - k * pos, seglen) + x * np.repeat(k, seglen)
-        return starts, starts + np.repeat(b - a, seglen)
+        # Every character as if in a copy run (two passes over the text), then the characters
+        # of the blocks (short: replacements) set to their block's range.
+        starts = np.repeat(a - pos, seglen)
+        starts += np.arange(n, dtype=np.int64)
+        ends = starts + 1
+        blocks = np.flatnonzero(k == 0)
+        if len(blocks):
+            size = seglen[blocks]
+            first = np.cumsum(size) - size  # where each block's characters start in `at`
+            at = np.arange(int(size.sum()), dtype=np.int64) + np.repeat(pos[blocks] - first, size)
+            starts[at] = np.repeat(a[blocks], size)
+            ends[at] = np.repeat(b[blocks], size)
+        return starts, ends
 
 
 @dataclass(frozen=True)

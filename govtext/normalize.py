@@ -58,14 +58,18 @@ speed, plus a small, fixed number of numpy calls per report. The rules that keep
   against the text, and the detectors' regexes run only where a trigger sits: a line-based
   detector on the lines holding one, the chrome regex at the trigger itself. The header block
   is looked for on the lines holding a colon; ``text.isascii()``, ``"|" in text`` and the like
-  guard the other steps.
+  guard the other steps. The spam warnings work the same way: the exact cue test runs only on a
+  text holding one of their trigger texts (:func:`_may_hold_spam`), which few reports do.
 - **No Python loop per character or per line.** Character-class work (control characters,
   width folding, runs of spaces, tabs and pipes, the merge of overlapping debris) is vectorised
   with numpy over the code points, which the editor computes once per text. Each candidate line
   is matched once, however many cues it holds, so time stays linear on pathological input (a
   20 MB line, 10^6 pipes, long runs of spaces, ``字号`` and many spaces, many header labels).
-- **The removal log is compact.** Source spans and kinds are kept as arrays per batch and turned
-  into :class:`Removed` records once, sorted, at the end, in bulk (see :func:`_removed_records`).
+- **The removal log is compact and its records lazy.** Source spans and kinds are kept as
+  arrays per batch, sorted once at the end, and turned into :class:`Removed` records, in bulk
+  (:func:`_removed_records`), only when ``removed`` is first read (:class:`_LazyRemoved`, also
+  the ``removed`` field of :class:`govtext.records.Report`): a table page yields hundreds of
+  removed pipe runs, and most analyses never read them.
 
 Examples
 --------
@@ -149,6 +153,52 @@ class Removed:
     text: str
 
 
+class _RemovedLog:
+    """A removal log kept compact -- source spans and kinds as arrays, in source order -- until
+    it is read (see :class:`_LazyRemoved`)."""
+
+    __slots__ = ("ends", "kinds", "source", "starts")
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray, source: str) -> None:
+        self.starts, self.ends, self.kinds, self.source = starts, ends, kinds, source
+
+    def records(self) -> tuple[Removed, ...]:
+        return _removed_records(self.starts.tolist(), self.ends.tolist(), self.kinds.tolist(), self.source)
+
+
+class _LazyRemoved:
+    """The ``removed`` field of :class:`Normalized` and :class:`govtext.records.Report`.
+
+    A data descriptor (a dataclass field whose default is a descriptor goes through it): the
+    field holds a tuple of :class:`Removed` or a :class:`_RemovedLog`, and a log becomes the
+    tuple, once, when the field is first read. Table pages yield hundreds of removed pipe runs
+    per report, and making their records is a sizeable part of normalising a report, for a
+    field most analyses never read. Readers always get the tuple.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}_value"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return ()
+        value = obj.__dict__.get(self.slot, ())
+        if type(value) is _RemovedLog:
+            value = value.records()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = () if value is self else value
+
+    def __repr__(self) -> str:  # the default, as signatures show it
+        return "()"
+
+    def stored(self, obj: Any) -> Any:
+        """The value as stored (a log stays a log)."""
+        return obj.__dict__.get(self.slot, ())
+
+
 @dataclass(frozen=True)
 class Normalized:
     """Result of :func:`normalize`.
@@ -161,7 +211,7 @@ class Normalized:
     text: str
     starts: np.ndarray = field(repr=False)
     ends: np.ndarray = field(repr=False)
-    removed: tuple[Removed, ...] = ()
+    removed: tuple[Removed, ...] = field(default=_LazyRemoved())  # type: ignore[assignment]
     header: tuple[tuple[str, str], ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -233,15 +283,20 @@ class _Tracker(_Editor):
             self.log.append((src_a, src_b, np.asarray(kinds, dtype=object)))
         return splice(text, edits)
 
-    def removed(self, source: str) -> tuple[Removed, ...]:
-        """The log as :class:`Removed` records, in source order (ties keep the log order)."""
+    def removed(self, source: str) -> _RemovedLog | tuple[()]:
+        """The log, in source order (ties keep the log order), for :class:`Removed` records."""
         if not self.log:
             return ()
-        starts, ends, kinds = (np.concatenate(col) for col in zip(*self.log))
-        order = np.lexsort((ends, starts))
-        return _removed_records(
-            starts[order].tolist(), ends[order].tolist(), kinds[order].tolist(), source
-        )
+        if len(self.log) == 1:
+            starts, ends, kinds = self.log[0]
+        else:
+            starts, ends, kinds = (np.concatenate(col) for col in zip(*self.log))
+        if len(starts) > 1 and not (
+            (starts[1:] > starts[:-1]) | ((starts[1:] == starts[:-1]) & (ends[1:] >= ends[:-1]))
+        ).all():
+            order = np.lexsort((ends, starts))
+            starts, ends, kinds = starts[order], ends[order], kinds[order]
+        return _RemovedLog(starts, ends, kinds, source)
 
 
 def _removed_records(
@@ -529,12 +584,14 @@ def detect_script(text: str) -> str:
     if not _HAN_RE.search(text):
         return "simplified"
     han = text
-    a = np.frombuffer(han.encode("utf-32-le"), dtype=np.uint32)
 
     def changed(kind: str) -> int:
         out = _convert(kind, han)
+        if out == han:  # (the usual case for t2s: a simplified text)
+            return 0
         if len(out) != len(han):
             return sum(x != y for x, y in zip(han, out))
+        a = np.frombuffer(han.encode("utf-32-le"), dtype=np.uint32)
         return int(np.count_nonzero(a != np.frombuffer(out.encode("utf-32-le"), dtype=np.uint32)))
 
     t = changed("t2s")
@@ -622,14 +679,12 @@ _INDEX_NO_RE = re.compile(r"索[ \t]*引[ \t]*号")
 # the text. The positions found also tell the line-based detectors which lines to test and the
 # chrome regex where to try, so no detector scans the whole text with a regex (a scan costs a
 # third of an OpenCC conversion).
-_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM, _SPAM = 1, 2, 4, 8, 16
+_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM = 1, 2, 4, 8
 _TRIGGER_TEXTS = (
     (_PAGE_INFO, ("击数", "击量", "览次", "读次", "问次", "字体")),  # 点击数 点击量 浏览次数 ... 字体大小
     (_CHROME, ("【", "[", "扫一", "字号")),  # the starts of _CHROME_RE's alternatives
     (_CHROME_LINE, ("闭窗", "闭本", "打印", "简体", "享到", "收藏", "顶部")),  # 关闭窗口 ... 返回顶部
     (_FARM, ("你精",)),  # 本站为你精心整理
-    (_SPAM, ("娱乐", "博彩", "家乐", "彩", "赌", "虎机", "荷官", "葡京", "尼斯", "阳城", "洲国", "品视", "成人",
-             "v在", "V在", "无码", "费视", "载_", "be", "bE", "Be", "BE")),  # _SPAM_CUES and "bet"
 )
 
 
@@ -637,6 +692,15 @@ def _pair_hash(first: Any, second: Any) -> Any:
     """Hash of a character pair in [0, 65536): the high half of a 32-bit multiplicative hash
     (works on code points as ints and as uint32 arrays)."""
     return ((first * 0x9E3779B1 + second * 0x85EBCA77) & 0xFFFFFFFF) >> 16
+
+
+def _pair_hashes(cp: np.ndarray) -> np.ndarray:
+    """``_pair_hash`` of every two neighbouring code points of a ``uint32`` array (its arithmetic
+    wraps modulo 2**32, so no mask is needed; done in place, for fewer passes over the text)."""
+    h = cp[:-1] * np.uint32(0x9E3779B1)
+    h += cp[1:] * np.uint32(0x85EBCA77)
+    h >>= 16
+    return h
 
 
 _PAIRS = np.zeros(0x10000, dtype=bool)  # hash buckets of the two-character triggers
@@ -651,14 +715,34 @@ for _bit, _texts in _TRIGGER_TEXTS:
             _SINGLES.append((_bit, _t))
 
 
+# The spam test of _warnings: each of _SPAM_CUES, and "bet" in any case, holds one of these
+# (tested), so a text without any of them holds no cue and the exact test can be skipped.
+_SPAM_TRIGGERS = ("娱乐", "博彩", "家乐", "彩", "赌", "虎机", "荷官", "葡京", "尼斯", "阳城", "洲国", "品视", "成人",
+                  "v在", "V在", "无码", "费视", "载_", "be", "bE", "Be", "BE")
+_SPAM_PAIRS = np.zeros(0x10000, dtype=bool)
+for _t in _SPAM_TRIGGERS:
+    if len(_t) == 2:
+        _SPAM_PAIRS[_pair_hash(ord(_t[0]), ord(_t[1]))] = True
+
+
+def _may_hold_spam(text: str, cp: np.ndarray) -> bool:
+    """Whether ``text`` holds one of ``_SPAM_TRIGGERS`` (pairs by a hashed lookup whose
+    candidates are checked, as in :func:`_trigger_hits`)."""
+    if any(t in text for t in _SPAM_TRIGGERS if len(t) == 1):
+        return True
+    if len(cp) < 2:
+        return False
+    candidates = np.flatnonzero(_SPAM_PAIRS.take(_pair_hashes(cp)))
+    return any(text[i:i + 2] in _SPAM_TRIGGERS for i in candidates.tolist())
+
+
 def _trigger_hits(text: str, cp: np.ndarray) -> dict[int, list[int]]:
     """Positions (sorted) of the trigger texts in ``text``, by detector bit."""
     hits: dict[int, list[int]] = {}
     if len(cp) > 1:
-        pair = _pair_hash(cp[:-1], cp[1:])  # (uint32 arithmetic wraps: the same hash)
-        for i in np.flatnonzero(_PAIRS.take(pair)).tolist():  # candidates: check the text
+        for i in np.flatnonzero(_PAIRS.take(_pair_hashes(cp))).tolist():  # candidates: check the text
             bits = _PAIR_BITS.get(text[i:i + 2], 0)
-            for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM, _SPAM):
+            for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM):
                 if bits & bit:
                     hits.setdefault(bit, []).append(i)
     for bit, char in _SINGLES:
@@ -666,9 +750,8 @@ def _trigger_hits(text: str, cp: np.ndarray) -> dict[int, list[int]]:
         while i >= 0:
             hits.setdefault(bit, []).append(i)
             i = text.find(char, i + 1)
-    for bit in (_CHROME, _SPAM):  # (the only detectors with single-character triggers)
-        if bit in hits:
-            hits[bit].sort()
+    if _CHROME in hits:  # (the only detector with single-character triggers)
+        hits[_CHROME].sort()
     return hits
 
 
@@ -901,7 +984,10 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
     parts = [(starts, ends, code)]
     if layout and (blank_line or text.find("\n\n", lead, trail) >= 0):
         # three or more line breaks with only blank runs between them become two
-        runs = [m.span() for m in _NL_RUN_RE.finditer(text, lead, trail)]
+        # (with no blank run between two line breaks, _NL_RUN_RE matches what _NL3_RE matches,
+        # and the literal prefix of _NL3_RE makes the search skip ahead to candidates)
+        nl_run = _NL_RUN_RE if blank_line else _NL3_RE
+        runs = [m.span() for m in nl_run.finditer(text, lead, trail)]
         if runs:
             nl_s, nl_e = np.array(runs, dtype=np.int64).T
             i = nl_s.searchsorted(starts, "right") - 1
@@ -920,6 +1006,7 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
 _BLANK_REPS = np.array(["", " ", "\t", "\n\n"], dtype=object)
 _BLANK_LENS = np.array([0, 1, 1, 2])
 _NL_RUN_RE = re.compile(r"\n(?:[ \t]*\n){2,}")
+_NL3_RE = re.compile(r"\n\n\n+")
 
 
 def _spaces_and_layout(text: str, ed: _Editor) -> str:
@@ -976,6 +1063,7 @@ _SPAM_CUES = ("娱乐", "博彩", "百家乐", "彩", "赌", "老虎机", "荷�
 # Spam lines are flagged only in a text that holds a cue, or "bet" in any case.
 _SPAM_CUE_RE = re.compile("|".join(map(re.escape, _SPAM_CUES)))
 _BET_RE = re.compile("[bB][eE][tT]")
+_BET_FORMS = tuple(_literal_variants("bet"))  # what _BET_RE matches
 _MOJIBAKE_RE = re.compile(r"\?,[A-Z](?<=[^\x00-\x7f]\?,[A-Z])|\ufffd")
 
 
@@ -1006,8 +1094,9 @@ def _warnings(text: str) -> list[str]:
     for ln, k in gloss_lines.items():
         if k >= 2:
             hits.setdefault(ln, []).append("spam: pinyin glosses")
-    if _SPAM in _trigger_hits(text, cp) and (
-        _SPAM_CUE_RE.search(text) or _BET_RE.search(text)
+    # (the test is _SPAM_CUE_RE.search(text) or _BET_RE.search(text), by substring search)
+    if _may_hold_spam(text, cp) and (
+        any(cue in text for cue in _SPAM_CUES) or any(bet in text for bet in _BET_FORMS)
     ):
         for m in _SPAM_SCAN_RE.finditer(text):
             ln = line_of(m.start())

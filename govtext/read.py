@@ -9,6 +9,7 @@ problem raises a :class:`~govtext.exceptions.InputError` naming the file and the
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -27,7 +28,7 @@ from govtext.exceptions import (
     InvalidParameterError,
     NotAReportError,
 )
-from govtext.normalize import detect_script, normalize
+from govtext.normalize import Normalized, detect_script, normalize
 from govtext.records import Corpus, Report
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUFFIXES", "decode_bytes", "parse_reports", "read_reports"]
@@ -209,6 +210,8 @@ def split_compilation(text: str) -> list[tuple[int, int, int, str]]:
     >>> [p[2] for p in split_compilation("前言\\n第一篇 报告甲\\n第二篇 报告乙")]
     [1, 2]
     """
+    if "篇" not in text:  # (every marker holds it; a quick test before the line-by-line scan)
+        return []
     marks = [m for m in _PART_RE.finditer(text)]
     seq = []
     expect = 1
@@ -232,13 +235,21 @@ _REPORT_CUE_RE = re.compile(r"信息公开|政务公开|公开政府信息|依�
 _HAN_RE = re.compile("[\u3400-\u9fff]")
 
 
+_stored_removed = vars(Normalized)["removed"].stored
+
+
+def _count_han(text: str, at_most: int) -> int:
+    """Number of Han characters in ``text``, counted up to ``at_most``."""
+    return sum(1 for _ in itertools.islice(_HAN_RE.finditer(text), at_most))
+
+
 def _make_report(raw: str, *, rid: str, source: str, index: int, span: tuple[int, int], encoding: str,
                  fmt: str, page_title: str | None, extra_warnings: list[str], meta: dict | None = None) -> Report:
     n = normalize(raw)
     if not n.text.strip():
         what = "only page debris" if n.removed else "only whitespace"
         raise EmptyInputError(f"report {rid!r} holds {what}", source=source)
-    if len(_HAN_RE.findall(n.text)) < 20 or not _REPORT_CUE_RE.search(n.text):
+    if _count_han(n.text, 20) < 20 or not _REPORT_CUE_RE.search(n.text):
         first = n.text.strip().split("\n", 1)[0][:40]
         msg = (
             f"text {rid!r} does not read as a government information-disclosure report "
@@ -256,7 +267,7 @@ def _make_report(raw: str, *, rid: str, source: str, index: int, span: tuple[int
         script=detect_script(raw),
         offsets=n.starts,
         offset_ends=n.ends,
-        removed=n.removed,
+        removed=_stored_removed(n),  # (the records are made when first read)
         header=n.header,
         warnings=tuple(extra_warnings) + n.warnings,
         format=fmt,
@@ -510,3 +521,4 @@ def read_reports(source: str | os.PathLike | Iterable[str | os.PathLike], *, err
             err = InputError(f"cannot read file: {exc.strerror or exc}", source=spath)
             _handle(err, errors, skip_rows, spath, 0)
     return Corpus(reports, _skipped_frame(skip_rows))
+

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import pandas as pd
 
-from govtext.normalize import Removed
+from govtext.normalize import Removed, _LazyRemoved
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -58,7 +58,8 @@ class Report:
     offsets, offset_ends : numpy.ndarray
         ``text[i]`` came from ``raw[offsets[i]:offset_ends[i]]``.
     removed : tuple of Removed
-        Debris removed by normalisation, with spans in ``raw``.
+        Debris removed by normalisation, with spans in ``raw`` (the records are made from a
+        compact log when the field is first read).
     header : tuple of (str, str)
         Metadata candidates from the page's header block (``index_no``, ``publisher``,
         ``doc_number``, ``published``, ...).
@@ -82,7 +83,7 @@ class Report:
     script: str = "simplified"
     offsets: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     offset_ends: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
-    removed: tuple[Removed, ...] = field(default=(), repr=False)
+    removed: tuple[Removed, ...] = field(default=_LazyRemoved(), repr=False)  # type: ignore[assignment]
     header: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     warnings: tuple[str, ...] = field(default=(), repr=False)
     format: str = "text"

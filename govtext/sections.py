@@ -133,6 +133,12 @@ _NUM_RE = re.compile(
     r"|(?<!\d)(?P<dig>(?P<dign>\d{1,2})(?:、|\.(?![\d.])))"
     r"|(?<![\d(])(?P<dpar>\((?P<dparn>\d{1,2})\))"
 )
+# Where a match of _NUM_RE can start: a character that can begin one of its alternatives,
+# followed by a character that can come second in it. A regex that starts with a character
+# class is searched by a tight C loop over that class, so finding these positions costs a
+# tenth of scanning with _NUM_RE itself (an alternation with lookbehinds, tried at every
+# position); _NUM_RE is then matched at each of them (see _numbers).
+_NUM_START_RE = re.compile(rf"[第({_CN}0-9](?=[{_CN}0-9、.])")
 _SENT_END = "。!?;)”"
 _TERM_RE = re.compile(r"[。:;]")
 _TAIL_RE = re.compile(r"[\u4e00-\u9fff]{0,6}[。:;]")
@@ -213,13 +219,33 @@ def _heading_end(text: str, p: int, le: int, topic: Topic | None, line_start: bo
     return m.end() if m else None
 
 
+def _numbers(text: str) -> Iterator[re.Match]:
+    """The matches of ``_NUM_RE.finditer(text)``, found faster.
+
+    Every match starts at a match of ``_NUM_START_RE`` (whose one-character matches find every
+    such position), and ``match`` sees the text before ``pos`` for the lookbehinds, so trying
+    ``_NUM_RE`` at those positions, from the end of the previous match on, gives the same
+    matches as the scan.
+    """
+    match = _NUM_RE.match
+    last = 0
+    for c in _NUM_START_RE.finditer(text):
+        s = c.start()
+        if s < last:
+            continue
+        m = match(text, s)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 def _candidates(text: str, regions: list[tuple[int, int]]) -> tuple[list[_Cand], list[_Cand]]:
     """Numbered heading candidates and unnumbered standalone topic lines."""
     starts = [r[0] for r in regions]
     out: list[_Cand] = []
     last_hend = -1
     lines = _Lines(text)
-    for m in _NUM_RE.finditer(text):
+    for m in _numbers(text):
         s = m.start()
         if regions and _in_regions(s, starts, regions):
             continue

@@ -33,10 +33,12 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -227,8 +229,10 @@ def parse_cell(raw: str) -> tuple[float, str]:
 _VALUE_WORDS = frozenset({"无", "不适用", "空", "暂无", "N/A", "n/a"})
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_value(s: str) -> bool:
-    """Looks like a value cell (not a label): number, dash, empty, or a very short word."""
+    """Looks like a value cell (not a label): number, dash, empty, or a very short word (pure:
+    cached, as cells repeat)."""
     s = s.strip()
     if not s or _NUMBER_RE.fullmatch(s) or (_DASH_RE.fullmatch(s) and s != "一"):
         return True
@@ -241,7 +245,7 @@ def _is_value(s: str) -> bool:
 # cells
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     text: str
     start: int
@@ -274,14 +278,56 @@ _PIPE1_RE = re.compile(r"[ \t]*\|[ \t]*")
 _PIPE2_RE = re.compile(r"[ \t]*\|[ \t|]*\|[ \t|]*")
 
 
-def _tokenize(src: _Source, start: int, grid: bool, limit: int = 4000) -> list[_Cell]:
-    """Cells from ``start`` on (at most ``limit`` non-empty cells)."""
+class _Cells:
+    """The cells of :func:`_tokenize`, made as the walkers read them.
+
+    A walker reads one table and stops, often a few dozen cells into the several hundred its
+    ``limit`` allows, so the cells are made in chunks, when an index past them is asked for:
+    the walker sees the same list as if all had been made first. ``cells.has(i)`` stands for
+    ``i < len(cells)``.
+    """
+
+    __slots__ = ("_buf", "_more")
+
+    def __init__(self, cells: Iterator[_Cell]) -> None:
+        self._buf: list[_Cell] = []
+        self._more: Iterator[_Cell] | None = cells
+
+    def has(self, i: int) -> bool:
+        return i < len(self._buf) or self._fill(i)
+
+    def _fill(self, i: int) -> bool:
+        buf = self._buf
+        while i >= len(buf) and self._more is not None:
+            k = len(buf)
+            buf.extend(itertools.islice(self._more, 16))
+            if len(buf) - k < 16:
+                self._more = None
+        return i < len(buf)
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):  # (the walkers slice forward, with a stop)
+            self.has(i.stop - 1 if i.stop is not None else 1 << 62)
+        elif i >= len(self._buf):
+            self._fill(i)
+        return self._buf[i]
+
+    def __bool__(self) -> bool:
+        return self.has(0)
+
+
+def _tokenize(src: _Source, start: int, grid: bool, limit: int = 4000) -> _Cells:
+    """Cells from ``start`` on (at most ``limit`` non-empty cells), made as they are read."""
+    return _Cells(_iter_cells(src, start, grid, limit))
+
+
+def _iter_cells(src: _Source, start: int, grid: bool, limit: int) -> Iterator[_Cell]:
     text = src.text
     n = len(text)
-    cells: list[_Cell] = []
     pos = start
     prev_end = -1
     count = 0
+    gap = src.gap if src.raw is not None else None  # (without raw text, a gap is the text's)
     while pos < n and count < limit:
         le = text.find("\n", pos)
         le = n if le < 0 else le
@@ -294,14 +340,14 @@ def _tokenize(src: _Source, start: int, grid: bool, limit: int = 4000) -> list[_
             stripped = piece.strip(" \u3000")
             if not stripped:
                 if grid and 0 < k < len(pieces) - 1:
-                    cells.append(_Cell("", cs, cs, False, True))
+                    yield _Cell("", cs, cs, False, True)
                 continue
-            lead = len(piece) - len(piece.lstrip(" \u3000"))
-            cs += lead
+            if piece[0] in " \u3000":
+                cs += len(piece) - len(piece.lstrip(" \u3000"))
             ce = cs + len(stripped)
             brk = False
             if prev_end >= 0:
-                g = src.gap(prev_end, cs)
+                g = text[prev_end:cs] if gap is None else gap(prev_end, cs)
                 if "\n" in g:
                     parts = g.split("\n")
                     if grid:
@@ -309,27 +355,26 @@ def _tokenize(src: _Source, start: int, grid: bool, limit: int = 4000) -> list[_
                         tail = parts[0]
                         nt = tail.count("\t") or max(tail.count("|") - 1, 0)
                         for _ in range(nt):
-                            cells.append(_Cell("", prev_end, prev_end, False, True))
+                            yield _Cell("", prev_end, prev_end, False, True)
                     else:
                         for mid in parts[1:-1]:
                             if _PIPE2_RE.fullmatch(mid):
                                 brk = True
                             elif _PIPE1_RE.fullmatch(mid):
-                                cells.append(_Cell("", prev_end, prev_end, False, True))
-                elif src.raw is not None and g:
+                                yield _Cell("", prev_end, prev_end, False, True)
+                elif gap is not None and g:
                     ne = max(g.count("\t"), g.count("|")) - 1
                     for _ in range(max(ne, 0)):
-                        cells.append(_Cell("", cs, cs, False, True))
+                        yield _Cell("", cs, cs, False, True)
             elif grid:
                 brk = True
             if grid and first:
                 brk = True
-            cells.append(_Cell(stripped, cs, ce, brk))
+            yield _Cell(stripped, cs, ce, brk)
             first = False
             prev_end = ce
             count += 1
         pos = le + 1
-    return cells
 
 
 def _is_grid(text: str, start: int) -> bool:
@@ -349,12 +394,12 @@ def _strip_num(s: str) -> str:
     return s[m.end():] if m else s
 
 
-def _collect(cells: list[_Cell], i: int, n_vals: int, grid: bool, is_label) -> tuple[list[_Cell], int, bool]:
+def _collect(cells: _Cells, i: int, n_vals: int, grid: bool, is_label) -> tuple[list[_Cell], int, bool]:
     """Value cells after a label at ``cells[i-1]``; returns (values, next index, aligned)."""
     vals: list[_Cell] = []
     j = i
     # continuation of a label wrapped over several cells
-    while j < len(cells) and not vals:
+    while cells.has(j) and not vals:
         c = cells[j]
         if c.empty or is_label(c.text) or _is_value(c.text):
             break
@@ -362,7 +407,7 @@ def _collect(cells: list[_Cell], i: int, n_vals: int, grid: bool, is_label) -> t
             j += 1
             continue
         break
-    while j < len(cells):
+    while cells.has(j):
         c = cells[j]
         if grid and c.brk and vals and any(not v.empty for v in vals):
             break
@@ -408,20 +453,20 @@ def _t3_label(s: str, group: str | None) -> tuple[str, str] | None:
 _HAN_LABEL_RE = re.compile("[\u4e00-\u9fff]")
 
 
-def _walk_t3(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[_Cell]]], int, int]:
+def _walk_t3(cells: _Cells, grid: bool) -> tuple[list[tuple[str, str, list[_Cell]]], int, int]:
     """Table 3 from its header on; returns (rows, start, end)."""
     rows: list[tuple[str, str, list[_Cell]]] = []
     i = 0
     start = cells[0].start if cells else 0
     # header: up to 40 cells before the first row label
-    while i < len(cells) and i < 40:
+    while cells.has(i) and i < 40:
         lab = _t3_label(cells[i].text, None) if not cells[i].empty else None
         if lab and lab[1] in ("t3.new", "t3.carried_over"):
             break
         i += 1
     else:
         return [], start, start
-    if i >= len(cells):
+    if not cells.has(i):
         return [], start, start
     end = cells[i].end
     group: str | None = None
@@ -430,7 +475,7 @@ def _walk_t3(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[
     def is_label(s: str) -> bool:
         return _t3_label(s, "other_processing") is not None
 
-    while i < len(cells):
+    while cells.has(i):
         c = cells[i]
         if c.empty:
             i += 1
@@ -466,12 +511,12 @@ def _walk_t3(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[
     return rows, start, end
 
 
-def _walk_t4(cells: list[_Cell], grid: bool) -> tuple[list[_Cell], int, int]:
+def _walk_t4(cells: _Cells, grid: bool) -> tuple[list[_Cell], int, int]:
     i = 0
     start = cells[0].start if cells else 0
     end = start
     seen = 0
-    while i < len(cells):
+    while cells.has(i):
         c = cells[i]
         if c.empty:
             i += 1
@@ -485,7 +530,7 @@ def _walk_t4(cells: list[_Cell], grid: bool) -> tuple[list[_Cell], int, int]:
     if seen < 2:
         return [], start, start
     vals: list[_Cell] = []
-    while i < len(cells) and len(vals) < 15:
+    while cells.has(i) and len(vals) < 15:
         c = cells[i]
         if not c.empty and not _is_value(c.text):
             break
@@ -502,7 +547,9 @@ def _walk_t4(cells: list[_Cell], grid: bool) -> tuple[list[_Cell], int, int]:
     return vals, start, end
 
 
+@functools.lru_cache(maxsize=8192)
 def _t2_row(s: str) -> str | None:
+    """Table-2 row key of a label cell (pure: cached, as cells repeat)."""
     body = _strip_num(s)
     for k, _b, rx in _T2_ROW_RES:
         if rx.match(body):
@@ -510,14 +557,16 @@ def _t2_row(s: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _t2_col(s: str) -> str | None:
+    """Table-2 column key of a header cell (pure: cached)."""
     for k, rx in _T2_COL_RES:
         if rx.match(s):
             return k
     return None
 
 
-def _walk_t2(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[tuple[str, _Cell]]]], int, int]:
+def _walk_t2(cells: _Cells, grid: bool) -> tuple[list[tuple[str, str, list[tuple[str, _Cell]]]], int, int]:
     rows: list[tuple[str, str, list[tuple[str, _Cell]]]] = []
     start = cells[0].start if cells else 0
     end = start
@@ -527,7 +576,7 @@ def _walk_t2(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[
     def is_label(s: str) -> bool:
         return _t2_row(s) is not None or bool(_T2_BLOCK_RE.match(s)) or s == "信息内容"
 
-    while i < len(cells):
+    while cells.has(i):
         c = cells[i]
         if c.empty:
             i += 1
@@ -539,7 +588,7 @@ def _walk_t2(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[
         end = max(end, c.end)
         i += 1
         header: list[str] = []
-        while i < len(cells) and len(header) < 8:
+        while cells.has(i) and len(header) < 8:
             h = cells[i]
             if h.empty:
                 i += 1
@@ -555,7 +604,7 @@ def _walk_t2(cells: list[_Cell], grid: bool) -> tuple[list[tuple[str, str, list[
             i += 1
         cols: list[str | None] = [_t2_col(h) for h in header]
         pending.append((block, cols))
-        while i < len(cells):
+        while cells.has(i):
             r = cells[i]
             if r.empty:
                 i += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 import json
 import random
 import re
@@ -367,7 +368,6 @@ def _alternatives(pattern):
         (_normalize_module._CHROME_LINE, _alternatives(_normalize_module._CHROME_LINE_CUE_RE)),
         (_normalize_module._FARM, ["本站为你精心整理"]),
         (_normalize_module._CHROME, ["【", "[", "扫一扫在手机", "字号"]),
-        (_normalize_module._SPAM, [*_normalize_module._SPAM_CUES, "bet", "BET", "bEt", "Bet"]),
     ],
 )
 def test_every_cue_holds_a_trigger(bit, cues):
@@ -375,6 +375,35 @@ def test_every_cue_holds_a_trigger(bit, cues):
     for cue in cues:
         assert any(t in cue for t in triggers), cue
         assert bit in _normalize_module._trigger_hits(cue, np.frombuffer(cue.encode("utf-32-le"), np.uint32))
+
+
+def test_pair_hashes_of_arrays_are_the_pair_hash():
+    m = _normalize_module
+    rng = np.random.default_rng(3)
+    cp = np.concatenate((rng.integers(0, 0x110000, 5000), [0, 0x10FFFF, 0xFFFF, 0x4E00])).astype(np.uint32)
+    expected = [m._pair_hash(int(a), int(b)) for a, b in zip(cp[:-1].tolist(), cp[1:].tolist())]
+    assert m._pair_hashes(cp).tolist() == expected
+    assert m._pair_hashes(cp[:1]).tolist() == []
+
+
+def test_spam_test_by_substrings_is_the_regex_test():
+    # _warnings looks for spam lines only in a text that holds a cue or "bet" in any case,
+    # tested with substring searches that stand for _SPAM_CUE_RE and _BET_RE
+    m = _normalize_module
+    assert sorted(m._BET_FORMS) == sorted(
+        "".join(c) for c in itertools.product("bB", "eE", "tT"))
+    texts = ["本镇主动公开信息", "bEt", "BET365", "Be t", "彩", "百家", "百家乐", "aV在线", "AV在线", "av 在线",
+             "手机下载", "手机下载_", "老虎", "威尼斯人", "abet", "tbe"] + list(m._SPAM_CUES)
+    for t in texts:
+        by_regex = bool(m._SPAM_CUE_RE.search(t) or m._BET_RE.search(t))
+        assert (any(c in t for c in m._SPAM_CUES) or any(b in t for b in m._BET_FORMS)) == by_regex, t
+    # the cheap pre-test lets every cue through, in a longer text too
+    for cue in [*m._SPAM_CUES, *m._BET_FORMS]:
+        for t in (cue, f"本镇主动公开{cue}信息"):
+            assert any(x in cue for x in m._SPAM_TRIGGERS), cue
+            assert m._may_hold_spam(t, np.frombuffer(t.encode("utf-32-le"), np.uint32)), t
+    plain = "本镇主动公开政府信息28条,公开率100%。"
+    assert not m._may_hold_spam(plain, np.frombuffer(plain.encode("utf-32-le"), np.uint32))
 
 
 def test_chrome_alternatives_start_with_a_trigger():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import pandas as pd
@@ -20,7 +21,6 @@ from govtext.exceptions import (
     NotAReportError,
 )
 from govtext.read import decode_bytes, split_compilation
-
 
 # -- the seed corpus ---------------------------------------------------------------------------
 
@@ -269,3 +269,18 @@ def test_html_prose_beside_a_large_table_is_kept(seed_raw):
     assert "本区政府信息公开工作有序推进" in r.text
     assert "其他需要报告的事项" in r.text
     assert "本年新收政府信息公开申请数量" in r.text
+
+
+def test_removed_records_are_made_when_read(seeds):
+    from govtext.normalize import _RemovedLog, normalize
+
+    r = govtext.parse_reports(seeds["002_201993b9de74ca40"].raw, source="002.txt")[0]
+    n = normalize(r.raw)
+    assert isinstance(vars(r)["_removed_value"], _RemovedLog)  # kept compact until read
+    first = r.removed
+    assert first == seeds["002_201993b9de74ca40"].removed
+    assert isinstance(first, tuple) and len(first) > 100 and first is r.removed
+    assert first == n.removed
+    assert all(r.raw[x.start:x.end] == x.text for x in first)
+    assert govtext.parse_reports("某镇2023年政府信息公开工作年度报告,本镇主动公开政府信息二十八条。" * 2)[0].removed == ()
+    assert dataclasses.replace(r, id="copy").removed == first

@@ -522,3 +522,36 @@ def test_ten_times_input_runs(seeds):
     _assert_tiles(big, secs)
     one_line = seeds[0].text.replace("\n", "") * 10
     _assert_tiles(one_line, split_sections(one_line))
+
+
+# -- fast paths agree with the definitions they stand for -------------------------------------
+
+
+def test_number_search_gives_the_regex_scan(seeds):
+    from govtext import sections as sec
+
+    texts = [r.text for r in seeds] + [
+        "12、一、(三)(12)第二部分 1.2 3. 十一、4、(1)2023.第十章", "((1)", "1(2)", "a一.", "第一二三四、",
+    ]
+    for text in texts:
+        expected = [(m.span(), m.groupdict()) for m in sec._NUM_RE.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in sec._numbers(text)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="第一二三十部分章、.:()0123456789 \n是", max_size=60))
+def test_number_search_gives_the_regex_scan_on_any_text(text):
+    from govtext import sections as sec
+
+    expected = [(m.span(), m.groupdict()) for m in sec._NUM_RE.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in sec._numbers(text)] == expected
+
+
+def test_topic_prefilter_agrees_with_the_topics(seeds):
+    from govtext import _headings as h
+
+    text = seeds["004_3cd86ea425926f19"].text
+    for pos in range(0, len(text)):
+        end = min(len(text), pos + 80)
+        any_topic = any(rx.match(text, pos, end) for rx in h._TOPIC_RES.values())
+        assert (h._ANY_TOPIC_RE.match(text, pos, end) is not None) == any_topic

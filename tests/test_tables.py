@@ -493,3 +493,18 @@ def test_ten_times_input_runs(seeds):
     assert set(df.table) == {2, 3, 4}  # the first set of tables is read
     assert table_regions(big)
     assert len(extract_facts(big)) >= 10 * 20
+
+
+def test_cells_are_made_as_read_and_are_the_same(seeds):
+    from govtext import tables as tb
+
+    text = seeds["004_3cd86ea425926f19"].text
+    src = tb._Source(text)
+    eager = list(tb._iter_cells(src, 0, False, 4000))
+    assert len(eager) > 200
+    lazy = tb._tokenize(src, 0, False, 4000)
+    assert lazy[3] == eager[3] and len(lazy._buf) < len(eager)  # only a first chunk was made
+    assert lazy[10:14] == eager[10:14]
+    assert lazy.has(len(eager) - 1) and not lazy.has(len(eager))
+    assert lazy._buf == eager
+    assert not tb._tokenize(tb._Source(""), 0, False)
