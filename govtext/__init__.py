@@ -25,7 +25,7 @@ from govtext.exceptions import (  # noqa: E402
 from govtext.measures import BoilerplateScorer, report_measures, year_over_year  # noqa: E402
 from govtext.metadata import Metadata, extract_metadata  # noqa: E402
 from govtext.normalize import normalize, normalize_text  # noqa: E402
-from govtext.read import parse_reports, read_reports  # noqa: E402
+from govtext.read import iter_table, parse_reports, read_reports, read_table  # noqa: E402
 from govtext.records import Corpus, Report  # noqa: E402
 from govtext.reuse import ReuseDetector  # noqa: E402
 from govtext.sections import (  # noqa: E402
@@ -80,11 +80,13 @@ __all__ = [
     "find_sections",
     "items",
     "items_frame",
+    "iter_table",
     "normalize",
     "normalize_text",
     "parse_reports",
     "parse_tables",
     "read_reports",
+    "read_table",
     "report_measures",
     "section_at",
     "sections_frame",

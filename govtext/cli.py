@@ -105,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
                + _STATUS.format(fail="an input could not be read with --errors raise"),
         formatter_class=fmt,
     )
-    a.add_argument("inputs", nargs="+", metavar="INPUT", help="report files or directories (searched recursively)")
+    a.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="report files or directories (searched recursively), or corpus tables "
+                        ".parquet/.csv with one row per page (see --text-column)")
     a.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
     a.add_argument("--config", metavar="FILE", help="TOML file with the parameters of the analysis")
     a.add_argument("--errors", choices=["skip", "warn", "raise"], default=None,
@@ -118,6 +120,24 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--lang", choices=["en", "zh"], default="en",
                    help="language of the figures' fixed labels (default: en)")
     a.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    # -- scale (issue #9): table inputs and the Dask backend
+    a.add_argument("--text-column", metavar="NAME", default=None,
+                   help="for .parquet/.csv inputs (one row per page): the column holding the page text "
+                        "(default: text)")
+    a.add_argument("--id-column", metavar="NAME", default=None,
+                   help="for .parquet/.csv inputs: the column of report ids (default: FILE/ROW numbers)")
+    a.add_argument("--backend", choices=["local", "dask"], default=None,
+                   help="local: this process (the default); dask: the per-report stages run on a Dask "
+                        "cluster (needs pip install 'govtext[dask]'), the reuse stage here; same tables")
+    a.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="with --backend dask: address of a running Dask scheduler (tcp://host:8786); "
+                        "default: start a local cluster")
+    a.add_argument("--workers", type=int, metavar="N", default=None,
+                   help="with --backend dask and no --scheduler: worker processes of the local cluster "
+                        "(default: one per core)")
+    a.add_argument("--npartitions", type=int, metavar="N", default=None,
+                   help="partitions of the corpus (default: 1,000 reports or rows each locally, four per "
+                        "worker with dask); results do not depend on it")
     a.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr (-v info, -vv debug)")
 
     i = sub.add_parser(
@@ -325,6 +345,29 @@ def _config_params(path: str) -> dict[str, Any]:
     return dict(data)
 
 
+def _scale_params(args: argparse.Namespace, params: dict[str, Any]) -> None:
+    """Table columns and backend options from the command line (they override --config)."""
+    table = dict(params.get("table") or {})
+    if args.text_column is not None:
+        table["text"] = args.text_column
+    if args.id_column is not None:
+        table["id"] = args.id_column
+    if table:
+        params["table"] = table
+    if args.backend is not None:
+        params["backend"] = args.backend
+    if (args.scheduler is not None or args.workers is not None) and params.get("backend", "local") != "dask":
+        raise _Usage("--scheduler and --workers need --backend dask")
+    if args.scheduler is not None and args.workers is not None:
+        raise _Usage("give either --scheduler (a running cluster) or --workers (a local cluster), not both")
+    if args.scheduler is not None:
+        params["client"] = args.scheduler
+    if args.workers is not None:
+        params["n_workers"] = args.workers
+    if args.npartitions is not None:
+        params["npartitions"] = args.npartitions
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from govtext.exceptions import GovtextError, InvalidParameterError, MissingDependencyError
     from govtext.pipeline import analyze, write_outputs
@@ -336,6 +379,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.errors is not None:
         params["errors"] = args.errors
     params.setdefault("errors", "skip")
+    _scale_params(args, params)
     try:
         result = analyze(args.inputs, progress=not args.no_progress, **params)
         write_outputs(result, args.out, parquet=False if args.no_parquet else None)

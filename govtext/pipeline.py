@@ -6,7 +6,9 @@ Parquet when pyarrow is installed) with a ``manifest.json`` that lets a reader r
 analysis: govtext and dependency versions, every parameter, input files with sha256, what was
 skipped and why, and timings.
 
-Tables are deterministic: the same input and parameters give byte-identical files.
+Tables are deterministic: the same input and parameters give byte-identical files, whatever
+the backend (``"local"``, or ``"dask"`` with the per-report stages on a Dask cluster, see
+:mod:`govtext._dask`), the number of partitions or the number of workers.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from govtext.exceptions import InvalidParameterError
+from govtext.exceptions import InputError, InvalidParameterError
 from govtext.records import Corpus
 
 __all__ = ["AnalysisResult", "analyze", "write_outputs"]
@@ -47,7 +49,10 @@ class AnalysisResult:
     params : dict
         Every parameter of the run.
     timings : dict of str to float
-        Seconds per stage (not part of the tables, so tables stay byte-identical).
+        Seconds per stage (not part of the tables, so tables stay byte-identical): ``read``,
+        ``metadata`` (the ``reports`` table) and the per-report stages summed over partitions
+        (with ``backend="dask"``, seconds spent on the workers, plus ``partitions_wall``, the
+        wall time of all partitions), then each whole-corpus stage.
     inputs : list of dict
         Input files with size and sha256.
     """
@@ -83,8 +88,7 @@ def _sha256(path: Path) -> str:
 
 def _per_report(fn: Callable, corpus: Corpus) -> pd.DataFrame:
     """Concatenate a per-report function's frames (corpus order), keeping its columns when empty."""
-    frames = [fn(r) for r in corpus]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return _concat([fn(r) for r in corpus])
 
 
 def _structure(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
@@ -115,11 +119,17 @@ REUSE_TABLES = ("units", "pairs", "clusters", "passages", "report_scores", "simi
 
 
 def _reuse(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
+    return _fit_reuse(corpus, params)[0]
+
+
+def _fit_reuse(corpus: Corpus, params: dict) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """The reuse tables, plus the detector's seconds per step (``ReuseDetector.stats_``)."""
     from govtext.reuse import ReuseDetector
 
     det = ReuseDetector(**params.get("reuse", {}), progress=params.get("progress", False))
     det.fit(corpus)
-    return {name: getattr(det, f"{name}_").reset_index(drop=True) for name in REUSE_TABLES}
+    steps = {k: float(v) for k, v in det.stats_.get("timings", {}).items() if k != "total"}
+    return {name: getattr(det, f"{name}_").reset_index(drop=True) for name in REUSE_TABLES}, steps
 
 
 def _stages() -> list[tuple[str, Callable[[Corpus, dict], dict[str, pd.DataFrame]]]]:
@@ -131,9 +141,25 @@ def _stages() -> list[tuple[str, Callable[[Corpus, dict], dict[str, pd.DataFrame
 STAGES = ("structure", "tables", "statements", "reuse")
 
 #: Parameters ``analyze`` takes through ``**params`` (and a ``--config`` file may set):
-#: ``stages`` (the stages to run, default all of :data:`STAGES`) and ``reuse`` (keyword
-#: parameters of :class:`govtext.ReuseDetector`, e.g. ``{"threshold": 0.7}``).
-PARAMETERS = ("stages", "reuse")
+#: ``stages`` (the stages to run, default all of :data:`STAGES`), ``reuse`` (keyword
+#: parameters of :class:`govtext.ReuseDetector`, e.g. ``{"threshold": 0.7}``) and ``table``
+#: (keyword parameters of :func:`govtext.read_table` for ``.parquet``/``.csv`` inputs, e.g.
+#: ``{"text": "body", "id": "url"}``).
+PARAMETERS = ("stages", "reuse", "table")
+
+#: Stages that work report by report: they run on partitions of the corpus (in turn with the
+#: local backend, on the workers with the Dask backend) and their tables are concatenated in
+#: corpus order. The other stage (``reuse``) compares reports and runs on the whole corpus.
+PER_REPORT_STAGES = ("structure", "tables", "statements")
+
+#: Keys of the ``table`` parameter (keyword parameters of :func:`govtext.read_table`).
+TABLE_OPTIONS = ("text", "id", "meta", "source", "encoding")
+
+#: Backends of :func:`analyze`.
+BACKENDS = ("local", "dask")
+
+#: Reports (or table rows) per partition of the local backend when ``npartitions`` is None.
+LOCAL_PARTITION_SIZE = 1000
 
 
 def _check_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -168,25 +194,209 @@ def _check_params(params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterError(msg)
     # lists from TOML/JSON become tuples, so the detector and the manifest see one value
     out["reuse"] = {k: tuple(v) if isinstance(v, list) else v for k, v in sorted(reuse.items())}
+    table = params.get("table", {})
+    if not isinstance(table, dict):
+        raise InvalidParameterError(f"analyze: table must be a mapping of read_table parameters, got {table!r}")
+    bad = sorted(set(table) - set(TABLE_OPTIONS))
+    if bad:
+        msg = (f"analyze: unknown read_table parameter(s) {', '.join(map(repr, bad))} in table; "
+               f"known: {', '.join(TABLE_OPTIONS)}")
+        raise InvalidParameterError(msg)
+    out["table"] = {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(table.items())}
     return out
 
 
+def _check_backend(backend: Any, npartitions: Any, n_workers: Any) -> None:
+    if backend not in BACKENDS:
+        msg = f"The 'backend' parameter of analyze must be one of {list(BACKENDS)}. Got {backend!r} instead."
+        raise InvalidParameterError(msg)
+    for name, value in (("npartitions", npartitions), ("n_workers", n_workers)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            msg = f"The {name!r} parameter of analyze must be a positive int or None. Got {value!r} instead."
+            raise InvalidParameterError(msg)
+
+
+def _is_table(source: Any) -> bool:
+    from govtext._tableio import table_format
+
+    return isinstance(source, (str, os.PathLike)) and table_format(source) is not None and Path(source).is_file()
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate per-partition (or per-report) frames in order, with dtypes that do not
+    depend on where the partitions were cut.
+
+    Empty frames are left out (their column dtypes may differ from the full ones) unless every
+    frame is empty. pandas gives a column of strings the ``str`` dtype, but ``object`` when it
+    is concatenated with an empty or all-missing ``object`` column, which depends on which
+    reports share a partition; so an ``object`` column whose values are all strings (or
+    missing) becomes ``str``, and other columns whose dtypes differ between frames are
+    inferred again over the whole column."""
+    full = [f for f in frames if len(f)]
+    if not full:
+        return frames[0].reset_index(drop=True) if frames else pd.DataFrame()
+    out = full[0].reset_index(drop=True) if len(full) == 1 else pd.concat(full, ignore_index=True)
+    for col in out.columns:
+        series = out[col]
+        if series.dtype == object:
+            if pd.api.types.infer_dtype(series, skipna=True) == "string":
+                out[col] = series.astype("str")
+        elif len({str(f[col].dtype) for f in full}) > 1:
+            out[col] = pd.Series(series.tolist(), index=out.index)
+    return out
+
+
+def _run_partition(kind: str, payload: Any, stages: list[str], params: dict) -> dict[str, Any]:
+    """Read (if needed) and run the per-report stages on one partition.
+
+    ``kind`` is ``"reports"`` (payload: a list of Report), ``"rows"`` (payload: ``(path,
+    rows)`` of :mod:`govtext._tableio`) or ``"files"`` (payload: ``(items, pre_skips)`` of
+    :func:`_read_files`). Returns the reports, their skip rows, the tables of
+    the per-report stages (plus ``reports``) and the seconds each step took.
+    """
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    if kind == "rows":
+        from govtext._tableio import parse_rows
+
+        path, rows = payload
+        reports, skip_rows = parse_rows(path, rows, errors=params["errors"],
+                                        encoding=params.get("table", {}).get("encoding"))
+    elif kind == "files":
+        reports, skip_rows = _read_files(*payload, errors=params["errors"])
+    else:
+        reports, skip_rows = list(payload), []
+    corpus = Corpus(reports)
+    timings["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    tables = {"reports": corpus.to_frame()}
+    timings["metadata"] = time.perf_counter() - t
+    for name, stage in _stages():
+        if name in PER_REPORT_STAGES and name in stages:
+            t = time.perf_counter()
+            tables.update(stage(corpus, params))
+            timings[name] = time.perf_counter() - t
+    return {"reports": reports, "skipped": skip_rows, "tables": tables, "timings": timings}
+
+
+def _read_files(items: list[tuple[str, str]], pre_skips: list[dict], errors: str) -> tuple[list, list[dict]]:
+    """Read report files as :func:`govtext.read_reports` reads them from a directory:
+    ``items`` are ``(path, base id)`` pairs (unique base ids), ``pre_skips`` the skip rows that
+    come first (the files of the directory with an unsupported suffix)."""
+    from dataclasses import replace
+
+    from govtext.read import read_reports
+
+    reports: list = []
+    skip_rows = list(pre_skips)
+    for path, base in items:
+        got = read_reports(Path(path), errors=errors)
+        stem = Path(path).stem
+        reports.extend(r if base == stem else replace(r, id=base + r.id[len(stem):]) for r in got)
+        skip_rows.extend(got._skip_records())
+    return reports, skip_rows
+
+
+def _file_partitions(sources: list, size_of: Callable[[int], int]) -> list[tuple[str, Any]] | None:
+    """Partitions of report files to read on the workers (``("files", (items, pre_skips))``),
+    in the order :func:`govtext.read_reports` reads them; None when two files of a source would
+    get the same id (read on the client then, where ``read_reports`` disambiguates them)."""
+    from govtext.read import _iter_inputs
+
+    per_source = []
+    for src in sources:
+        items, skips = _iter_inputs(src)
+        bases = [b for _, b in items]
+        if len(set(bases)) != len(bases):
+            return None
+        per_source.append(([(str(p), b) for p, b in items], skips))
+    n = sum(len(items) for items, _ in per_source)
+    size = size_of(n)
+    parts: list[tuple[str, Any]] = []
+    for items, skips in per_source:
+        chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+        for k, chunk in enumerate(chunks):
+            parts.append(("files", (chunk, skips if k == 0 else [])))
+    return parts
+
+
+def _partitions(source: Any, params: dict, size_of: Callable[[int], int],
+                progress: bool, remote_files: bool = False) -> tuple[Iterable[tuple[str, Any]], Corpus | None, list]:
+    """The partitions of a source as ``(kind, payload)``, plus a corpus read up front (path
+    sources read here, whose skip rows come first; None when the partitions read) and the input
+    files. With ``remote_files``, report files are read in the partitions (the Dask workers)."""
+    from govtext._tableio import iter_rows, n_rows
+    from govtext.read import read_reports
+
+    topts = params["table"]
+    sources = [source] if isinstance(source, (str, os.PathLike, Corpus)) else list(source)
+    tables = [s for s in sources if _is_table(s)]
+    if tables and len(tables) != len(sources):
+        msg = "analyze: give either table files (.parquet/.csv) or report files/directories, not both"
+        raise InvalidParameterError(msg)
+    if tables:
+        inputs = [Path(s) for s in tables]
+
+        def gen():
+            for tpath in tables:
+                size = size_of(n_rows(tpath, encoding=topts.get("encoding")))
+                chunks = iter_rows(tpath, chunksize=size, **topts)
+                for rows in chunks:
+                    yield "rows", (str(tpath), rows)
+
+        return gen(), None, inputs
+    if len(sources) == 1 and isinstance(sources[0], Corpus):
+        corpus, inputs = sources[0], []
+    elif remote_files and (parts := _file_partitions(sources, size_of)) is not None:
+        return parts, None, _input_files(sources)
+    else:
+        corpus = Corpus()
+        for s in sources:
+            corpus = corpus + read_reports(s, errors=params["errors"], progress=progress)
+        inputs = _input_files(sources)
+    reps = list(corpus)
+    size = size_of(len(reps))
+    parts = [("reports", reps[i:i + size]) for i in range(0, len(reps), size)] or [("reports", [])]
+    return parts, corpus, inputs
+
+
 def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *, errors: str = "skip",
-            progress: bool = False, **params: Any) -> AnalysisResult:
+            progress: bool = False, backend: str = "local", client: Any = None,
+            npartitions: int | None = None, n_workers: int | None = None, **params: Any) -> AnalysisResult:
     """Run the whole govtext pipeline on a corpus.
 
     Parameters
     ----------
-    source : path, directory, iterable of paths, or Corpus
+    source : path, directory, iterable of paths, table file, or Corpus
+        Report files and directories (read with :func:`govtext.read_reports`), or corpus
+        tables ``.parquet``/``.csv`` (read with :func:`govtext.read_table`, streamed; the
+        ``table`` parameter names the columns), or a :class:`~govtext.records.Corpus`.
     errors : {"skip", "warn", "raise"}
         How unreadable inputs are handled (default: record them in the ``skipped`` table).
     progress : bool
         Progress bars on stderr.
+    backend : {"local", "dask"}
+        ``"local"``: this process, partition after partition. ``"dask"``: the per-report
+        stages (and the reading of the inputs) run on the workers of a Dask cluster (needs
+        the ``dask`` extra); the reuse stage runs here on the whole corpus. Both backends give
+        identical tables (see ``docs/how-to/run-at-scale.md``).
+    client : distributed.Client or str, optional
+        With ``backend="dask"``: the client of an existing cluster, or a scheduler address
+        (``"tcp://host:8786"``). Default: a ``LocalCluster`` of ``n_workers`` single-threaded
+        worker processes is started for this call and closed after it.
+    npartitions : int, optional
+        Number of partitions of the corpus (default: 1,000 reports or rows per partition
+        locally; four partitions per worker thread with Dask, at most 1,000 each). Results do
+        not depend on it.
+    n_workers : int, optional
+        Worker processes of the ``LocalCluster`` started when ``client`` is None (default: one
+        per core).
     **params
         Parameters of the stages (all recorded in the manifest): ``stages``, the stages to run
         (default all of :data:`STAGES`); ``reuse``, a mapping of :class:`govtext.ReuseDetector`
-        parameters (e.g. ``reuse={"threshold": 0.7, "cohort": ["year"]}``). Unknown names raise
-        :class:`~govtext.exceptions.InvalidParameterError`.
+        parameters (e.g. ``reuse={"threshold": 0.7, "cohort": ["year"]}``); ``table``, a mapping
+        of :func:`govtext.read_table` parameters (``text``, ``id``, ``meta``, ``source``,
+        ``encoding``). Unknown names raise :class:`~govtext.exceptions.InvalidParameterError`.
 
     Returns
     -------
@@ -199,28 +409,87 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     >>> len(result.tables["reports"]), result.tables["skipped"]["reason"].tolist()
     (12, ['preface'])
     """
-    from govtext.read import read_reports
+    from govtext.read import _check_errors
 
+    _check_errors(errors, "analyze")
     stage_params = _check_params(params)
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    if isinstance(source, Corpus):
-        corpus, inputs = source, []
-    else:
-        sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
-        corpus = Corpus()
-        for s in sources:
-            corpus = corpus + read_reports(s, errors=errors, progress=progress)
-        inputs = [{"path": p.as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in _input_files(sources)]
-    timings["read"] = time.perf_counter() - t0
-    tables: dict[str, pd.DataFrame] = {"reports": corpus.to_frame(), "skipped": corpus.skipped.copy()}
+    _check_backend(backend, npartitions, n_workers)
     all_params = {"errors": errors, **stage_params}
-    for name, stage in _stages():
-        if name in STAGES and name not in stage_params["stages"]:
+    if not all_params["table"]:
+        del all_params["table"]  # the manifest of report-file runs stays as it was
+    run_params = {**all_params, "table": stage_params["table"], "progress": progress}
+    wanted = [s for s in PER_REPORT_STAGES if s in stage_params["stages"]]
+    t0 = time.perf_counter()
+    if backend == "dask":
+        from govtext._dask import dask_executor
+
+        executor = dask_executor(client=client, n_workers=n_workers, npartitions=npartitions)
+        size_of = executor.partition_size
+    else:
+        executor = None
+
+        def size_of(n: int) -> int:
+            return max(1, -(-n // npartitions)) if npartitions else LOCAL_PARTITION_SIZE
+
+    try:
+        parts, corpus, inputs = _partitions(source, run_params, size_of, progress,
+                                            remote_files=executor is not None)
+        timings: dict[str, float] = {"read": time.perf_counter() - t0} if corpus is not None else {}
+        t_parts = time.perf_counter()
+        if executor is None:
+            results = (_run_partition(kind, payload, wanted, run_params) for kind, payload in parts)
+            if progress:
+                from govtext._progress import progress_bar
+
+                results = progress_bar(results, desc="partitions", unit="partition")
+        else:
+            results = executor.map(parts, wanted, run_params)
+            if progress:
+                from govtext._progress import progress_bar
+
+                results = progress_bar(results, desc="partitions", unit="partition")
+        reports: list = []
+        skip_rows: list[dict] = [] if corpus is None else corpus._skip_records()
+        frames: dict[str, list[pd.DataFrame]] = {}
+        for res in results:
+            reports.extend(res["reports"])
+            skip_rows.extend(res["skipped"])
+            for name, df in res["tables"].items():
+                frames.setdefault(name, []).append(df)
+            for name, sec in res["timings"].items():
+                if name == "read" and corpus is not None:
+                    continue
+                timings[name] = timings.get(name, 0.0) + sec
+        if not frames:  # no partition at all (an empty table): the stages' empty tables
+            res = _run_partition("reports", [], wanted, run_params)
+            frames = {name: [df] for name, df in res["tables"].items()}
+        if backend == "dask":
+            timings["partitions_wall"] = time.perf_counter() - t_parts
+    finally:
+        if executor is not None:
+            executor.close()
+    try:
+        corpus = Corpus(reports, skip_rows)
+    except ValueError as exc:  # the same id from two inputs (e.g. two tables named pages.csv)
+        raise InputError(f"analyze: {exc} Give the inputs distinct names or id columns.") from None
+    tables: dict[str, pd.DataFrame] = {"reports": _concat(frames.pop("reports", [corpus.to_frame()])),
+                                       "skipped": corpus.skipped.copy()}
+    for name in frames:
+        tables[name] = _concat(frames[name])
+    for name, stage in _stages():  # the stages that compare reports: on the whole corpus
+        if name in PER_REPORT_STAGES or (name in STAGES and name not in stage_params["stages"]):
             continue
         t = time.perf_counter()
-        tables.update(stage(corpus, {**all_params, "progress": progress}))
+        if stage is _reuse:
+            out, steps = _fit_reuse(corpus, run_params)
+            timings.update({f"reuse.{k}": v for k, v in steps.items()})
+        else:
+            out = stage(corpus, run_params)
+        tables.update(out)
         timings[name] = time.perf_counter() - t
+    inputs = [{"path": p.as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in inputs]
+    if backend == "dask":
+        all_params = {**all_params, "backend": "dask"}
     return AnalysisResult(tables=tables, corpus=corpus, params=all_params, timings=timings, inputs=inputs)
 
 

@@ -12,7 +12,8 @@ Pipeline of :meth:`ReuseDetector.fit`
 1. **Units.** The narrative sentences of every report (:func:`govtext.sentences.sentence_spans`;
    tables are not narrative), or its clauses with ``unit="clause"``, on ``Report.text`` (the
    normalised, simplified text, so a traditional-script report matches its simplified source).
-   Section headings (label ``heading``) and units with fewer than ``min_unit_chars`` symbols
+   Section headings and title lines (label ``heading``) and units with fewer than
+   ``min_unit_chars`` symbols
    (label ``short``) are kept in :attr:`~ReuseDetector.units_` but are not matched.
 2. **Shingles.** Character ``ngram``-grams of each unit, punctuation dropped and (with
    ``mask_digits``) every number replaced by one placeholder, hashed deterministically
@@ -111,9 +112,17 @@ _FITTED = ("units_", "pairs_", "clusters_", "passages_", "report_scores_", "simi
 # A masked number run (as in govtext._shingles: ``.``/``,`` between digits continue it).
 _DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
 _NOT_SYMBOL = re.compile(r"[\W_]+")
+# A report title line: no sentence punctuation, ends in 报告 (optionally a closing bracket).
+_TITLE_RE = re.compile(r"^[^。;；,，:：!！?？]{4,80}(?:年度报告|工作报告|情况报告|年报)[)）》」]?\s*$")
 _NO_YEAR = np.inf  # sort key of an unknown year ("latest")
 # Identical clauses shorter than this (in symbols) do not relate reports for alignment.
 _FRAGMENT_MIN_SYMBOLS = 12
+# Report families are average-linkage (hierarchical) clusters up to this many reports: the
+# condensed distance matrix takes 4 n^2 bytes (400 MB at 10,000 reports). Beyond, families
+# are the connected components of the report pairs with cosine >= 1 - family_threshold.
+_FAMILY_MAX_REPORTS = 10_000
+# Cells of one row block of the report cosine matrix (memory of the similarity stage).
+_SIM_BLOCK_CELLS = 4_000_000
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,11 +280,13 @@ class ReuseDetector(BaseEstimator):
     mask_digits : bool, default=True
         Replace every number by one placeholder, so fill-in templates
         (``本年主动公开信息35条`` / ``…128条``) match across agencies.
-    threshold : float, default=0.6
-        Minimum similarity of two units, in (0, 1]. At 0.6 a 2-character edit of a 20-character
-        sentence still matches (character-5-gram Jaccard about 0.4-0.7 for such edits, 1.0 for
-        number and punctuation changes) while unrelated sentences of the genre stay far below
-        (background 99th percentile about 0.07). See ``docs/reuse.md``.
+    threshold : float, default=0.5
+        Minimum similarity of two units, in (0, 1]. At 0.5 an edited copy whose place names
+        and a clause were changed still matches (character-5-gram Jaccard about 0.4-0.7 for
+        such edits, 1.0 for number and punctuation changes) while unrelated sentences of the
+        genre stay far below (background 99th percentile about 0.07). On the synthetic corpus
+        0.5 raises the recall of copied passages from 0.45 to 0.70 over 0.6. See
+        ``docs/reuse.md`` and ``docs/how-to/choose-reuse-thresholds.md``.
     measure : {"jaccard", "containment"}, default="jaccard"
         Score compared with ``threshold``: Jaccard, or containment (overlap over the smaller
         unit, so a short sentence inside a longer one matches). LSH candidates come from the
@@ -307,6 +318,13 @@ class ReuseDetector(BaseEstimator):
     template_min_reports : int, default=3
         ... and at least this many of them, so that in a cohort of two reports a shared sentence
         is not template by default.
+    template_min_agencies : int, default=3
+        A unit is also ``template`` when it (or a match of it) is held by reports of at least
+        this many agencies counting the unit's own and only the agencies whose reports are *not
+        related* to the unit's report (see ``min_shared_units``): stock wording spreads across
+        unrelated agencies, while a county's agencies copying one another share it with related
+        reports only. Relations are computed without the cohort templates, then (twice)
+        without the spread units. ``0`` switches this rule off.
     directed : bool, default=True
         ``copied`` needs a related report of another agency that is not later (by year): the
         earlier report of a copied pair is the source, not a copy. In the same year (or with a
@@ -338,14 +356,18 @@ class ReuseDetector(BaseEstimator):
         at least this many aligned symbols (shorter ones are stock phrases).
     similarity_max_reports : int, default=500
         Up to this many reports :attr:`similarity_` holds every pair; beyond, the pairs with
-        cosine ``>= similarity_floor`` or at least one matched unit pair.
+        cosine ``>= similarity_floor`` or at least one matched unit pair (long format: the
+        cosine matrix is computed in row blocks of about 4 million cells and never held whole).
     similarity_floor : float, default=0.3
         See ``similarity_max_reports``.
     family_threshold : float, default=0.9
         Cut of the average-linkage dendrogram of the reports on ``1 - cosine``: two families
         merge while their mean pairwise TF-IDF cosine is at least ``1 - family_threshold``.
         Character-n-gram TF-IDF cosines are small in absolute terms (median about 0.05
-        between reports of different agencies); see ``docs/reuse.md``.
+        between reports of different agencies); see ``docs/reuse.md``. Hierarchical families
+        need the condensed distance matrix (``4 n^2`` bytes): up to 10,000 reports. Beyond,
+        families are the connected components of the report pairs with cosine
+        ``>= 1 - family_threshold`` (single linkage) and :attr:`linkage_` is empty.
     measures : bool, default=True
         Add the measures of :mod:`govtext.measures` (when available) to
         :attr:`report_scores_` and compute :attr:`yoy_` (this tokenises every report).
@@ -411,7 +433,8 @@ class ReuseDetector(BaseEstimator):
         ``report_id`` (str), ``family`` (int64, 0-based, numbered in ``report_id`` order of each
         family's first report).
     linkage_ : numpy.ndarray
-        The scipy linkage matrix behind :attr:`families_` (reports in ``report_id`` order).
+        The scipy linkage matrix behind :attr:`families_` (reports in ``report_id`` order);
+        empty (shape ``(0, 4)``) beyond 10,000 reports.
     yoy_ : DataFrame or None
         :func:`govtext.measures.year_over_year` of the corpus (same metadata as the detector),
         or None with ``measures=False`` or without :mod:`govtext.measures`.
@@ -422,7 +445,8 @@ class ReuseDetector(BaseEstimator):
     Notes
     -----
     **Labels.** A matched unit is ``template`` when its cohort share reaches
-    ``template_share`` (and ``template_min_reports``); otherwise ``recycled`` when it matches a
+    ``template_share`` (and ``template_min_reports``) or when it spreads over
+    ``template_min_agencies`` agencies unrelated to its report; otherwise ``recycled`` when it matches a
     unit of an earlier report of the same agency, ``copied`` when it matches a unit of another
     agency's report (see ``directed``), in both cases only in a *related* report (see
     ``min_shared_units``); ``own`` otherwise, also when it matches only units of its own
@@ -443,7 +467,7 @@ class ReuseDetector(BaseEstimator):
     >>> corpus[p.report_a].text[p.a_start:p.a_end]
     '加大政府信息主动公开力度,'
     >>> det.units_.label.value_counts().to_dict()
-    {'own': 316, 'heading': 126, 'short': 20}
+    {'own': 313, 'heading': 129, 'short': 20}
     """
 
     def __init__(
@@ -452,7 +476,7 @@ class ReuseDetector(BaseEstimator):
         unit: str = "sentence",
         ngram: int = 5,
         mask_digits: bool = True,
-        threshold: float = 0.6,
+        threshold: float = 0.5,
         measure: str = "jaccard",
         method: str = "lsh",
         num_perm: int = 128,
@@ -462,6 +486,7 @@ class ReuseDetector(BaseEstimator):
         cohort: tuple[str, ...] = ("year", "era", "level"),
         template_share: float = 0.5,
         template_min_reports: int = 3,
+        template_min_agencies: int = 3,
         directed: bool = True,
         min_shared_units: int = 2,
         min_shared_chars: int = 30,
@@ -490,6 +515,7 @@ class ReuseDetector(BaseEstimator):
         self.cohort = cohort
         self.template_share = template_share
         self.template_min_reports = template_min_reports
+        self.template_min_agencies = template_min_agencies
         self.directed = directed
         self.min_shared_units = min_shared_units
         self.min_shared_chars = min_shared_chars
@@ -542,6 +568,8 @@ class ReuseDetector(BaseEstimator):
                                            high=1.0, low_open=True),
             "template_min_reports": _check_int(self.template_min_reports,
                                                "template_min_reports", low=1),
+            "template_min_agencies": _check_int(self.template_min_agencies,
+                                                "template_min_agencies", low=0),
             "directed": _check_bool(self.directed, "directed"),
             "fragments": _check_bool(self.fragments, "fragments"),
             "max_anchor_reports": _check_int(self.max_anchor_reports, "max_anchor_reports",
@@ -620,8 +648,8 @@ class ReuseDetector(BaseEstimator):
 
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
-        similarity, cosine_full = self._similarity(reports, units, pairs, p)
-        families, linkage = self._families(reports, cosine_full, p)
+        similarity, fam_input = self._similarity(reports, units, pairs, p)
+        families, linkage = self._families(reports, fam_input, p)
         timings["similarity"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -700,6 +728,11 @@ class ReuseDetector(BaseEstimator):
         })
         units["n_chars"] = units["end"] - units["start"]
         units["_text"] = np.asarray(texts, dtype=object) if texts else np.empty(0, dtype=object)
+        # a title line (``XX镇人民政府2023年政府信息公开工作年度报告``, no sentence punctuation)
+        # is structure, as headings are: every report has one
+        title = np.fromiter((bool(_TITLE_RE.match(t)) for t in texts), dtype=bool,
+                            count=len(texts))
+        units["heading"] = units["heading"].to_numpy() | title
         units["_match"] = ~units["heading"].to_numpy() & (n_sym >= p["min_unit_chars"])
         return units, texts
 
@@ -838,21 +871,45 @@ class ReuseDetector(BaseEstimator):
             share = cnt / cohort_size[idx]
             boiler[idx] = share
             tmpl = (share >= p["template_share"] - 1e-12) & (cnt >= p["template_min_reports"])
-            lab = np.where(tmpl, "template", "own").astype(object)
-            src = np.full(idx.size, -1, dtype=np.int64)
-            # reuse relations: reports sharing enough non-template text with the unit's report
+            min_ag = p["template_min_agencies"]
+            spread = (n_agencies[idx] >= min_ag) if min_ag else np.zeros(idx.size, dtype=bool)
             pos = np.full(n, -1, dtype=np.int64)
             pos[idx] = np.arange(idx.size)
             ei = pos[u_arr]
-            free = ~tmpl[ei] & (k[ei] <= p["relation_max_reports"])
             w = units["n_chars"].to_numpy()[u_arr] / (k[ei] - 1.0)
-            support = (pd.DataFrame({"r": e["r"].to_numpy()[free], "s": s_arr[free],
+
+            def relations(tm: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+                """Reuse relations: reports sharing enough non-template text."""
+                free = ~tm[ei] & (k[ei] <= p["relation_max_reports"])
+                sup = (pd.DataFrame({"r": e["r"].to_numpy()[free], "s": s_arr[free],
                                      "chars": w[free], "units": np.ones(int(free.sum()))})
                        .groupby(["r", "s"], sort=True)[["chars", "units"]].sum().reset_index())
-            support = support.astype({"r": "int64", "s": "int64", "chars": "float64",
-                                      "units": "int64"})
-            support = support.loc[support["units"] >= p["min_shared_units"]]
-            ok = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]]
+                sup = sup.astype({"r": "int64", "s": "int64", "chars": "float64",
+                                  "units": "int64"})
+                sup = sup.loc[sup["units"] >= p["min_shared_units"]]
+                return sup, sup.loc[sup["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]], free
+
+            # spread: held by reports of >= template_min_agencies agencies, counting only the
+            # reports *unrelated* to the unit's report (a county's agencies copying one
+            # another share a passage with related reports; a template spreads beyond them)
+            # two rounds: relations without the cohort templates, then without the spread
+            # units found with them
+            support, ok, free = relations(tmpl)
+            if spread.any():
+                cand = spread
+                e_key = e["r"].to_numpy(np.int64) * (len(info) + 1) + s_arr
+                other = e["s_agency"].to_numpy() != ag[rep[u_arr]]
+                for _ in range(2):
+                    rel_key = (ok["r"].to_numpy(np.int64) * (len(info) + 1)
+                               + ok["s"].to_numpy(np.int64))
+                    unrel = ~np.isin(e_key, rel_key) & other
+                    n_unrel = (pd.Series(e["s_agency"].to_numpy()[unrel]).groupby(u_arr[unrel])
+                               .nunique().reindex(idx).fillna(0).to_numpy(np.int64))
+                    spread = cand & (1 + n_unrel >= min_ag)
+                    support, ok, free = relations(tmpl | spread)
+            tmpl = tmpl | spread
+            lab = np.where(tmpl, "template", "own").astype(object)
+            src = np.full(idx.size, -1, dtype=np.int64)
             links = e.loc[free, ["unit", "r", "s"]].merge(ok, on=["r", "s"])
             if len(links):
                 li = pos[links["unit"].to_numpy()]
@@ -1144,6 +1201,9 @@ class ReuseDetector(BaseEstimator):
                 for k in range(len(reports))]
 
     def _similarity(self, reports: list, units: pd.DataFrame, pairs: dict, p: dict):
+        """Report-pair similarity, computed in row blocks of the cosine matrix (never the whole
+        ``n x n`` matrix at once), plus what the families need: the condensed distance vector
+        (up to ``_FAMILY_MAX_REPORTS`` reports) or the pairs close enough to join a family."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         from govtext._shingles import shingle_texts
@@ -1152,17 +1212,16 @@ class ReuseDetector(BaseEstimator):
         dtypes = {"report_a": object, "report_b": object, "jaccard": "float64",
                   "cosine": "float64", "shared_units": "int64"}
         if n < 2:
-            return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.ones((n, n))
+            return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.zeros(0)
         narr = self._narratives(reports, units, p)
         docs = [t if t else "\x00" for t in narr]
         vec = TfidfVectorizer(analyzer="char", ngram_range=(p["ngram"], p["ngram"]),
                               lowercase=False, sublinear_tf=True, dtype=np.float64)
         try:
-            x = vec.fit_transform(docs)
-            cos = (x @ x.T).toarray()
+            x = vec.fit_transform(docs).tocsr()
         except ValueError:  # every narrative shorter than ngram
-            cos = np.eye(n)
-        np.clip(cos, 0.0, 1.0, out=cos)
+            x = None
+        xt = x.T.tocsr() if x is not None else None
         # unit pairs shared between reports
         rep = units["rep"].to_numpy()
         ra, rb = rep[pairs["a"]], rep[pairs["b"]]
@@ -1170,11 +1229,43 @@ class ReuseDetector(BaseEstimator):
         lo = np.minimum(ra[cross], rb[cross]).astype(np.int64)
         hi = np.maximum(ra[cross], rb[cross]).astype(np.int64)
         skeys, scount = np.unique(lo * n + hi, return_counts=True)
-        iu, ju = np.triu_indices(n, k=1)
-        ukeys = iu.astype(np.int64) * n + ju
-        if n > p["similarity_max_reports"]:
-            keep = (cos[iu, ju] >= p["similarity_floor"]) | np.isin(ukeys, skeys)
-            iu, ju, ukeys = iu[keep], ju[keep], ukeys[keep]
+        everything = n <= p["similarity_max_reports"]
+        dense_families = n <= _FAMILY_MAX_REPORTS
+        fam_cut = 1.0 - p["family_threshold"]
+        condensed = np.zeros(n * (n - 1) // 2 if dense_families else 0, dtype=np.float64)
+        block = max(1, min(n, _SIM_BLOCK_CELLS // n))
+        kept_i, kept_j, kept_c, fam_e = [], [], [], []
+        for r0 in range(0, n, block):
+            r1 = min(n, r0 + block)
+            if x is not None:
+                cb = (x[r0:r1] @ xt).toarray()
+                np.clip(cb, 0.0, 1.0, out=cb)
+            else:
+                cb = np.zeros((r1 - r0, n))
+                cb[np.arange(r1 - r0), np.arange(r0, r1)] = 1.0
+            for i in range(r0, r1):
+                row = cb[i - r0, i + 1:]
+                if dense_families:
+                    off = i * n - i * (i + 1) // 2  # condensed index of (i, i + 1)
+                    condensed[off:off + row.size] = 1.0 - row
+                else:
+                    close = np.flatnonzero(row >= fam_cut - 1e-12)
+                    if close.size:
+                        fam_e.append((np.full(close.size, i, dtype=np.int64), i + 1 + close))
+            ii, jj = np.triu_indices(r1 - r0, k=1, m=n - r0)
+            ii, jj = ii + r0, jj + r0
+            cc = cb[ii - r0, jj]
+            if not everything:
+                keep = (cc >= p["similarity_floor"]) | np.isin(ii * n + jj, skeys)
+                ii, jj, cc = ii[keep], jj[keep], cc[keep]
+            kept_i.append(ii)
+            kept_j.append(jj)
+            kept_c.append(cc)
+            del cb
+        iu = np.concatenate(kept_i).astype(np.int64)
+        ju = np.concatenate(kept_j).astype(np.int64)
+        cos = np.concatenate(kept_c).astype(np.float64)
+        ukeys = iu * n + ju
         k = np.searchsorted(skeys, ukeys)
         hit = k < skeys.size
         hit[hit] = skeys[k[hit]] == ukeys[hit]
@@ -1187,25 +1278,37 @@ class ReuseDetector(BaseEstimator):
         out = pd.DataFrame({
             "report_a": _obj(ids[iu]), "report_b": _obj(ids[ju]),
             "jaccard": jac.astype(np.float64),
-            "cosine": cos[iu, ju].astype(np.float64),
+            "cosine": cos,
             "shared_units": np.asarray(shared, dtype=np.int64),
         })
-        return out.astype(dtypes), cos
+        if dense_families:
+            return out.astype(dtypes), condensed
+        fi = np.concatenate([e[0] for e in fam_e]) if fam_e else np.zeros(0, dtype=np.int64)
+        fj = np.concatenate([e[1] for e in fam_e]) if fam_e else np.zeros(0, dtype=np.int64)
+        return out.astype(dtypes), (fi, fj)
 
-    def _families(self, reports: list, cos: np.ndarray, p: dict):
+    def _families(self, reports: list, fam_input: Any, p: dict):
+        """Average-linkage families up to ``_FAMILY_MAX_REPORTS`` reports; beyond (the condensed
+        distance matrix would need ``4 n^2`` bytes), connected components of the report pairs
+        with cosine ``>= 1 - family_threshold`` (single linkage) and an empty ``linkage_``."""
+        import scipy.sparse as sp
         from scipy.cluster.hierarchy import fcluster, linkage
-        from scipy.spatial.distance import squareform
+        from scipy.sparse.csgraph import connected_components
 
         n = len(reports)
         ids = np.array([r.id for r in reports], dtype=object)
         if n < 2:
             fam = pd.DataFrame({"report_id": _obj(ids), "family": np.zeros(n, dtype=np.int64)})
             return fam, np.empty((0, 4), dtype=np.float64)
-        dist = 1.0 - cos
-        np.fill_diagonal(dist, 0.0)
-        dist = np.clip((dist + dist.T) / 2.0, 0.0, 1.0)
-        z = linkage(squareform(dist, checks=False), method="average")
-        raw = fcluster(z, t=p["family_threshold"], criterion="distance")
+        if isinstance(fam_input, np.ndarray):
+            dist = np.clip(fam_input, 0.0, 1.0)
+            z = linkage(dist, method="average")
+            raw = fcluster(z, t=p["family_threshold"], criterion="distance")
+        else:
+            fi, fj = fam_input
+            graph = sp.csr_matrix((np.ones(fi.size, dtype=np.int8), (fi, fj)), shape=(n, n))
+            _, raw = connected_components(graph, directed=False)
+            z = np.empty((0, 4), dtype=np.float64)
         _, first = np.unique(raw, return_index=True)
         order = np.argsort(first, kind="stable")
         remap = np.empty(order.size, dtype=np.int64)
@@ -1443,7 +1546,7 @@ def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.D
     return pd.DataFrame({"rep": rep, "year": year})
 
 
-def _set_jaccard(sets, iu: np.ndarray, ju: np.ndarray, chunk: int = 512) -> np.ndarray:
+def _set_jaccard(sets, iu: np.ndarray, ju: np.ndarray, chunk: int | None = None) -> np.ndarray:
     """Exact Jaccard of set pairs ``(iu, ju)`` through a sparse binary product (row chunks)."""
     import scipy.sparse as sp
 
@@ -1457,6 +1560,8 @@ def _set_jaccard(sets, iu: np.ndarray, ju: np.ndarray, chunk: int = 512) -> np.n
                       shape=(n, int(cols.max()) + 1))
     sizes = np.diff(indptr)
     xt = x.T.tocsr()
+    if chunk is None:  # bounded blocks: chunk x n dense cells at a time
+        chunk = max(1, min(512, _SIM_BLOCK_CELLS // max(n, 1)))
     order = np.argsort(iu, kind="stable")
     bounds = np.searchsorted(iu[order], np.arange(0, n + chunk, chunk))
     for c in range(bounds.size - 1):
