@@ -191,6 +191,76 @@ def test_detect_script_on_seeds(seeds):
     assert detect_script("") == "simplified"
 
 
+_DEBRIS_PIECES = ["|", "| ", "||", "| 索引号:1", "- | 发布机构:x", "单位:万元 |", "-|索引号:2", "•\t|来源:", "\n", "\n", "点击数:5", "索引号:123", "发布机构:某局", "字号:大 中 小", "【关闭窗口】",
+                  "打印", "[打印]", "2024-01-22 ", "本站为你精心整理", "a", "政府信息公开", "  ", "\t", ":", "简体|繁体"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DEBRIS_PIECES), min_size=1, max_size=30))
+def test_settled_debris_pass_leaves_nothing(pieces):
+    """When a debris pass says it is the last (it removed only pipe runs, away from colons and
+    triggers), another pass finds nothing, and the result is the fixpoint."""
+    mod = _normalize_module
+    text = "".join(pieces)
+    ed = mod._Editor()
+    while True:
+        edits, settled = mod._debris_edits(text, ed)
+        if not edits:
+            break
+        text = ed.apply(text, edits)
+        if settled:
+            assert not mod._debris_edits(text, mod._Editor())[0]
+            break
+
+
+def test_trigger_texts_hold_no_blank_or_pipe():
+    """_untouched_by_pipes relies on it: removing a pipe run makes no new trigger text."""
+    for _bit, texts in _normalize_module._TRIGGER_TEXTS:
+        assert not any(c in t for t in texts for c in " \t\n|")
+
+
+def test_script_character_sets_match_opencc():
+    """The per-character sets agree with converting each character on its own (govtext's t2s,
+    stock s2t), and OpenCC changes no character outside the Han ranges (sampled)."""
+    table = _normalize_module._script_table()
+    ranges = _normalize_module._SCRIPT_RANGES
+    rng = random.Random(3)
+    han = [c for lo, hi in ranges for c in range(lo, hi + 1)]
+    other = [c for c in range(0x80, 0x40000)
+             if not 0xD800 <= c < 0xE000 and not any(lo <= c <= hi for lo, hi in ranges)]
+    sample = rng.sample(han, 2000) + rng.sample(other, 2000) + [ord(c) for c in "開开後后乾干著着麼么於于"]
+    s2t = opencc.OpenCC("s2t")
+    for c in sample:
+        flag = int(table[min(c, len(table) - 1)])
+        assert bool(flag & 1) == (_normalize_module._convert("t2s", chr(c)) != chr(c)), hex(c)
+        assert bool(flag & 2) == (s2t.convert(chr(c)) != chr(c)), hex(c)
+    assert table[-1] == 0 and table[ord("開")] == 1 and table[ord("开")] == 2
+
+
+def _clause_mixes(texts, seed):
+    """Texts with a random share of their lines converted by OpenCC (either direction)."""
+    rng = random.Random(seed)
+    cc = {k: opencc.OpenCC(k) for k in ("s2t", "t2s")}
+    for t in texts:
+        lines = t.split("\n")
+        for frac in (0.0, 0.1, 0.2, 0.25, 0.5, 0.75, 0.8, 0.9, 1.0):
+            for kind in ("s2t", "t2s"):
+                yield "\n".join(cc[kind].convert(x) if rng.random() < frac else x for x in lines)
+
+
+def test_detect_script_agrees_with_conversion_rule(seeds):
+    """Counting characters gives the classification of the conversion-based rule on the seeds,
+    their traditional conversions, clause-level mixes and short texts near the bounds."""
+    by_conversion = _normalize_module._detect_script_by_conversion
+    s2t = opencc.OpenCC("s2t")
+    texts = [r.raw for r in seeds] + [s2t.convert(r.raw) for r in seeds]
+    texts += list(_clause_mixes([r.raw for r in seeds], 0))
+    texts += ["著重", "存在著問題", "乾隆", "甚麼", "开開开開", "以后", "開" * 3 + "开" * 12, "開" * 12 + "开" * 3,
+              "開" * 30 + "开" * 8 + "后" * 4, "開" * 8 + "开" * 32 + "后" * 5, "abc", "", "一二三"]
+    for t in texts:
+        assert detect_script(t) == by_conversion(t)
+
+
 def test_traditional_conversion_normalises_to_same_text(seeds):
     """Seed text converted to traditional (OpenCC s2t) normalises back to the same text."""
     s2t = opencc.OpenCC("s2t")
