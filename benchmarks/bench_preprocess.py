@@ -40,10 +40,11 @@ SEEDS = Path(__file__).resolve().parent.parent / "corpora" / "seeds"
 def _clear_caches():
     """Sections and table parses are cached per text; the benchmark repeats the seed texts, so
     clear the caches for every document to time real work, not cache hits."""
-    import sys
+    import importlib
 
-    sys.modules["govtext.sections"]._split_cached.cache_clear()
-    sys.modules["govtext.tables"]._parse_text.cache_clear()
+    # by module name: the package loads its modules lazily, so govtext.tables may not be loaded yet
+    importlib.import_module("govtext.sections")._split_cached.cache_clear()
+    importlib.import_module("govtext.tables")._parse_text.cache_clear()
 
 
 def _clock() -> tuple[float, float]:
