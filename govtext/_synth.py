@@ -31,13 +31,17 @@ or one enumerated problem/measure statement), each planted with a label:
     Copiers rename the peer's places and projects as well as its name.
 
 Everything else (title, headings, tables, signature, scrape debris) is structure and carries no
-reuse label. Copy and recycle sources are always ``own`` passages, so a source span is the
-origin of the text.
+reuse label. Every report states its publication date (the signature date, or the date alone
+when there is no signature): in January (2019 and 2021 formats, due by 31 January) or January
+to March (era A, due by 31 March) of the next year, increasing in generation order within a
+county's year, so a copy is always published after its source. Copy and recycle sources are
+always ``own`` passages, so a source span is the origin of the text.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime
 import functools
 import itertools
 import json
@@ -785,6 +789,9 @@ class _Writer:
 
         # behaviour: which earlier reports this one reuses, and how much
         own = [m for m in history if m.agency == a]
+        # position among the county's reports of this year already written: publication dates
+        # follow generation order, so a report is published after every report it can copy
+        self.rank = sum(1 for m in history if m.year == year)
         self.prev = own[-1] if own else None
         self.recycle_src = None
         self.recycle_share = 0.0
@@ -1022,6 +1029,8 @@ class _Writer:
         if r.chance(0.85 if self.era != "A" else 0.6):
             b.line(self.agency.name)
             b.line(self._date_text(pub))
+        else:  # no signature: the date alone closes the report (no draw: the stream is kept)
+            b.line(f"{pub[0]}年{pub[1]}月{pub[2]}日")
         self._debris_tail()
         convert = None
         if self.traditional:
@@ -1031,7 +1040,8 @@ class _Writer:
         meta = {"agency": self.agency.name, "level": self.agency.level, "province": self.county.province,
                 "city": self.county.city, "county": self.county.name, "year": self.year, "era": self.era,
                 "script": "traditional" if self.traditional else "simplified", "debris": self.debris,
-                "layout": "oneline" if self.oneline else "lines", "tables": self.tables}
+                "layout": "oneline" if self.oneline else "lines", "tables": self.tables,
+                "published": f"{pub[0]:04d}-{pub[1]:02d}-{pub[2]:02d}"}
         own: dict[tuple[str, str], list[int]] = {}
         for i, u in enumerate(self.units):
             if u.label == "own":
@@ -1173,11 +1183,26 @@ class _Writer:
 
     # -- dates and debris -----------------------------------------------------------------
     def _publication_date(self) -> tuple[int, int, int]:
+        """Publication date in the next year, in generation order within the county's year.
+
+        The ``rank``-th report of the county's year is published on day ``4 + step * rank + j``
+        of the next year (``j`` in ``0..step-1``), ``step`` 3 days in the 2019 and 2021 formats
+        (due by 31 January) and 9 days in era A (due by 31 March), so dates strictly increase
+        in generation order within a county's year: every report is published after the
+        reports it may copy (a copy's source is an earlier report of the same county, of the
+        same or the previous year). The random draws are those of the former date rule (the
+        report's other draws are unchanged)."""
         r = self.r
         if r.chance(0.08):
-            return self.year, 12, r.between(15, 31)
-        month = 1 if self.agency.level != "county" and self.era != "A" else r.between(1, 3)
-        return self.year + 1, month, r.between(5, 28)
+            day = r.between(15, 31)
+        else:
+            if not (self.agency.level != "county" and self.era != "A"):
+                r.between(1, 3)
+            day = r.between(5, 28)
+        step = 9 if self.era == "A" else 3
+        offset = 3 + step * self.rank + day % step
+        d = datetime.date(self.year + 1, 1, 1) + datetime.timedelta(days=offset)
+        return d.year, d.month, d.day
 
     def _date_text(self, d: tuple[int, int, int]) -> str:
         y, m, day = d
@@ -1578,7 +1603,11 @@ def make_synthetic_corpus(n_reports: int, *, random_state: Any = 0, template_rat
     corpus : Corpus or list of (str, str)
         Reports ``synth_000000``, ``synth_000001``, ... in generation order. ``Report.meta``
         holds ``agency, level, province, city, county, year, era, script, debris, layout,
-        tables``.
+        tables, published``. ``published`` (ISO date) is also written in the text (signature
+        date, or the date alone when there is no signature; some page headers repeat it), in
+        January (2019 and 2021 formats) or January to March (era A) of the next year and in
+        generation order within a county's year: a report is published after every report it
+        copies.
     truth : DataFrame
         One row per planted span, ordered by report, then ``layer``, then ``raw_start``.
         Columns:

@@ -48,6 +48,7 @@ See ``docs/reuse.md`` for the reasoning behind the defaults and how to choose th
 
 from __future__ import annotations
 
+import datetime
 import logging
 import math
 import re
@@ -235,6 +236,29 @@ def _year(value: Any) -> float:
         return np.nan
 
 
+def _date(value: Any) -> float:
+    """Day number of a full date (an ISO ``YYYY-MM-DD`` string or a date/datetime value), NaN
+    when unknown or only a year (or month) is known."""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, (datetime.date, pd.Timestamp)) and not pd.isna(value):
+        return float(value.toordinal())
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return float(datetime.date.fromisoformat(value[:10]).toordinal())
+        except ValueError:
+            return np.nan
+    return np.nan
+
+
+def _before(info: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Whether report ``x`` is known to precede report ``y``: an earlier year, or the same year
+    and an earlier publication date (both dates known)."""
+    yr = info["yearf"].to_numpy()
+    pb = info["pubf"].to_numpy()
+    return (yr[x] < yr[y]) | ((yr[x] == yr[y]) & (pb[x] < pb[y]))
+
+
 def _rank(values: np.ndarray) -> np.ndarray:
     """Dense ranks of an object array (deterministic: by ``str`` of the values)."""
     keys = np.array([str(v) for v in values], dtype=object)
@@ -326,10 +350,14 @@ class ReuseDetector(BaseEstimator):
         reports only. Relations are computed without the cohort templates, then (twice)
         without the spread units. ``0`` switches this rule off.
     directed : bool, default=True
-        ``copied`` needs a related report of another agency that is not later (by year): the
-        earlier report of a copied pair is the source, not a copy. In the same year (or with a
-        year unknown) the direction is unknown and both sides are ``copied``. ``False``: any
-        related report of another agency.
+        ``copied`` needs a related report of another agency that is not later: the earlier
+        report of a copied pair is the source, not a copy (its text stays ``own``). Earlier
+        means an earlier year, or the same year and an earlier publication date
+        (``published``, a full date, ISO ``YYYY-MM-DD`` or a date value, read like the other
+        fields: ``Report.meta`` first, then :attr:`Report.metadata`, i.e. the page header's date
+        or the signature date). When the year is unknown, or the two reports of the same year
+        do not both have a full date or have the same one, the direction is unknown and both
+        sides are ``copied``. ``False``: any related report of another agency.
     min_shared_units : int, default=2
         Two reports are *related* (their shared units can be ``copied`` or ``recycled``) when
         one holds at least this many units matching units of the other ...
@@ -403,10 +431,11 @@ class ReuseDetector(BaseEstimator):
         ``(report_id, start)``).
     passages_ : DataFrame
         Aligned passages, oriented so that ``report_a`` is the earlier report (by year, then
-        ``report_id``). Columns (:data:`PASSAGE_COLUMNS`): ``report_a`` (str), ``a_start``,
-        ``a_end`` (int64, span in ``report_a``'s text), ``report_b``, ``b_start``, ``b_end``,
-        ``matched_chars`` (int64, aligned symbols), ``score`` (float64, ``2 * matched / symbols
-        of both spans``, 1.0 for an exact copy), ``label`` (str, the reuse in ``report_b``
+        publication date, unknown dates last, then ``report_id``). Columns
+        (:data:`PASSAGE_COLUMNS`): ``report_a`` (str), ``a_start``, ``a_end`` (int64, span in
+        ``report_a``'s text), ``report_b``, ``b_start``, ``b_end``, ``matched_chars`` (int64,
+        aligned symbols), ``score`` (float64, ``2 * matched / symbols of both spans``, 1.0 for
+        an exact copy), ``label`` (str, the reuse in ``report_b``
         relative to ``report_a``: ``template`` when most of the ``b`` span lies in template
         units, else ``recycled`` for the same agency in a later year, ``own`` for the same
         agency otherwise, else ``copied``), ``related`` (bool: the two reports are related and
@@ -448,8 +477,8 @@ class ReuseDetector(BaseEstimator):
     ``template_share`` (and ``template_min_reports``) or when it spreads over
     ``template_min_agencies`` agencies unrelated to its report; otherwise ``recycled`` when it matches a
     unit of an earlier report of the same agency, ``copied`` when it matches a unit of another
-    agency's report (see ``directed``), in both cases only in a *related* report (see
-    ``min_shared_units``); ``own`` otherwise, also when it matches only units of its own
+    agency's report that is not later (by year, then publication date; see ``directed``), in
+    both cases only in a *related* report (see ``min_shared_units``); ``own`` otherwise, also when it matches only units of its own
     report. The precedence template > recycled > copied > own: mandated wording repeated every
     year is template, not the agency's recycling; an agency re-using its own text is the more
     specific finding when a peer also has the sentence. Labels use each unit's direct matches:
@@ -462,8 +491,8 @@ class ReuseDetector(BaseEstimator):
     >>> corpus = load_seeds()
     >>> det = ReuseDetector(measures=False).fit(corpus)
     >>> p = det.passages_.iloc[0]
-    >>> p.report_a, p.report_b, p.label
-    ('000_6ac03842c3dfdc7c', '001_e3992751381c814a', 'copied')
+    >>> p.report_a, p.report_b, p.label  # both cover 2023; 001 was published first
+    ('001_e3992751381c814a', '000_6ac03842c3dfdc7c', 'copied')
     >>> corpus[p.report_a].text[p.a_start:p.a_end]
     '加大政府信息主动公开力度,'
     >>> det.units_.label.value_counts().to_dict()
@@ -683,18 +712,19 @@ class ReuseDetector(BaseEstimator):
         it = progress_bar(reports, desc="metadata", unit="report") if p["progress"] else reports
         for k, r in enumerate(it):
             row = {"rep": k, "report_id": r.id}
-            for name in ("agency", "year", "level", "era"):
+            for name in ("agency", "year", "level", "era", "published"):
                 row[name] = _field(r, name)
             row["cohort"] = tuple(str(_field(r, f)) for f in p["cohort"])
             rows.append(row)
         info = pd.DataFrame(rows, columns=["rep", "report_id", "agency", "year", "level", "era",
-                                           "cohort"])
+                                           "published", "cohort"])
         info["agency"] = pd.Series(_none_obj(info["agency"]), dtype=object)
         # an unknown agency is the report's own agency
         akey = np.array([a if isinstance(a, str) and a else f"\x00{rid}"
                          for a, rid in zip(info["agency"], info["report_id"])], dtype=object)
         info["agency_key"] = _rank(akey)
         info["yearf"] = np.array([_year(y) for y in info["year"]], dtype=np.float64)
+        info["pubf"] = np.array([_date(d) for d in info["published"]], dtype=np.float64)
         info["cohort_key"] = _rank(np.array(["\x1f".join(c) for c in info["cohort"]],
                                             dtype=object))
         info["cohort_size"] = info.groupby("cohort_key")["rep"].transform("size").astype(np.int64)
@@ -918,7 +948,10 @@ class ReuseDetector(BaseEstimator):
                 same = ag[links["s"].to_numpy()] == ag[links["r"].to_numpy()]
                 rec = same & (sy < u_yr)
                 if p["directed"]:
-                    cop = ~same & (np.isnan(sy) | np.isnan(u_yr) | (sy <= u_yr))
+                    # not a copy of a later report: a later year, or the same year and a later
+                    # publication date (both known)
+                    cop = ~same & ~(sy > u_yr) & ~_before(info, links["r"].to_numpy(),
+                                                          links["s"].to_numpy())
                 else:
                     cop = ~same
                 links = links.assign(i=li, kind=np.where(rec, 0, np.where(cop, 1, 2)),
@@ -1091,14 +1124,14 @@ class ReuseDetector(BaseEstimator):
         lab = np.where(same, np.where(earlier, "recycled", "own"), "copied").astype(object)
         keep = lab != "own"
         if p["directed"]:
-            keep &= ~(~same & (yr[ra] > yr[rb]))  # never: a is the earlier by construction
+            keep &= ~(~same & _before(info, rb, ra))  # never: a is the earlier by construction
         cv = cover.loc[keep]
         ra, rb, lab = ra[keep], rb[keep], lab[keep]
         if cv.empty:
             return
-        # targets: the b side; for copied text without a known order (same or unknown year,
-        # or directed=False), also the a side
-        sym = (lab == "copied") & (~(yr[ra] < yr[rb]) | (not p["directed"]))
+        # targets: the b side; for copied text without a known order (same or unknown year
+        # and no two different publication dates, or directed=False), also the a side
+        sym = (lab == "copied") & (~_before(info, ra, rb) | (not p["directed"]))
         tgt = pd.DataFrame({
             "rep": np.r_[rb, ra[sym]],
             "s": np.r_[cv["b_start"].to_numpy(), cv["a_start"].to_numpy()[sym]],
@@ -1577,8 +1610,10 @@ def _set_jaccard(sets, iu: np.ndarray, ju: np.ndarray, chunk: int | None = None)
 
 
 def _chronology(info: pd.DataFrame) -> np.ndarray:
-    """Position of each report in (year, report_id) order (unknown years last)."""
+    """Position of each report in (year, publication date, report) order (unknown years last,
+    unknown dates last within their year)."""
     order = np.lexsort((info["rep"].to_numpy(),
+                        np.nan_to_num(info["pubf"].to_numpy(), nan=np.inf),
                         np.nan_to_num(info["yearf"].to_numpy(), nan=_NO_YEAR)))
     pos = np.empty(len(info), dtype=np.int64)
     pos[order] = np.arange(len(info))

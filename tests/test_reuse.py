@@ -3,6 +3,7 @@ the synthetic truth and determinism across processes."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -32,6 +33,7 @@ from govtext.reuse import (
     SIMILARITY_COLUMNS,
     UNIT_COLUMNS,
     ReuseDetector,
+    _date,
     _exact_containment,
 )
 
@@ -352,6 +354,62 @@ def test_directed_copies_and_unknown_agency():
     assert det.report_scores_.agency.isna().all()
 
 
+def test_same_year_copies_directed_by_publication_date():
+    body = _COPIED + _COPIED2
+    # the same year, two agencies: the later publication is the copy, the earlier the source
+    first = _report("Z2020", body + "甲镇今年编印了惠农政策明白纸两千份。", agency="甲镇人民政府",
+                    year=2020, published="2021-01-12")
+    second = _report("A2020", body + "乙镇公开了征收补偿标准和安置方案。", agency="乙镇人民政府",
+                     year=2020, published="2021-02-03")
+    det = ReuseDetector(**FAST).fit([first, second])
+    u = det.units_.set_index(["report_id", "text"])
+    for sentence in (_COPIED, _COPIED2):
+        assert u.loc[("A2020", sentence), "label"] == "copied"
+        assert u.loc[("A2020", sentence), "source_report_id"] == "Z2020"
+        assert u.loc[("Z2020", sentence), "label"] == "own"
+    # passages are oriented by the date too (report_a is the earlier publication)
+    assert set(det.passages_["report_a"]) == {"Z2020"}
+    assert det.to_detections().query("label == 'copied'")["report_id"].unique().tolist() == ["A2020"]
+    # the dates from the text (signature date) work the same way
+    first_t = _report("Z2020", body + "甲镇今年编印了惠农政策明白纸两千份。\n甲镇人民政府\n2021年1月12日",
+                      agency="甲镇人民政府", year=2020)
+    second_t = _report("A2020", body + "乙镇公开了征收补偿标准和安置方案。\n乙镇人民政府\n2021年2月3日",
+                       agency="乙镇人民政府", year=2020)
+    assert first_t.metadata.published == "2021-01-12"
+    det = ReuseDetector(**FAST).fit([second_t, first_t])
+    u = det.units_.set_index(["report_id", "text"])
+    assert u.loc[("A2020", _COPIED), "label"] == "copied"
+    assert u.loc[("Z2020", _COPIED), "label"] == "own"
+    # no dates, equal dates, or only one known: no direction, both sides copied
+    for d1, d2 in ((None, None), ("2021-01-12", "2021-01-12"), ("2021-01-12", None)):
+        a = _report("Z2020", body, agency="甲镇人民政府", year=2020, published=d1)
+        b = _report("A2020", body, agency="乙镇人民政府", year=2020, published=d2)
+        det = ReuseDetector(**FAST).fit([a, b])
+        assert set(det.units_.loc[det.units_.text == _COPIED, "label"]) == {"copied"}
+    # directed=False ignores the dates
+    det = ReuseDetector(directed=False, **FAST).fit([first, second])
+    assert set(det.units_.loc[det.units_.text == _COPIED, "label"]) == {"copied"}
+    # the year comes first: an earlier year is the source whatever the dates say
+    old = _report("Z2019", body, agency="甲镇人民政府", year=2019, published="2021-03-01")
+    new = _report("A2020", body, agency="乙镇人民政府", year=2020, published="2021-01-05")
+    det = ReuseDetector(**FAST).fit([old, new])
+    u = det.units_.set_index(["report_id", "text"])
+    assert u.loc[("A2020", _COPIED), "label"] == "copied"
+    assert u.loc[("Z2019", _COPIED), "label"] == "own"
+
+
+@pytest.mark.parametrize(("value", "day"), [
+    ("2021-01-12", 737802.0), ("2021-01-12T08:00:00", 737802.0),
+    (pd.Timestamp("2021-01-12"), 737802.0), (np.datetime64("2021-01-12"), 737802.0),
+    (datetime.date(2021, 1, 12), 737802.0), (np.datetime64("NaT"), None),
+    ("2021", None), ("2021-1-12", None), ("2021-02-30", None), (None, None), (float("nan"), None),
+    (pd.NaT, None),
+])
+def test_publication_date_key(value, day):
+    got = _date(value)
+    assert (np.isnan(got) if day is None else got == day)
+
+
 def test_to_detections_merges_runs_and_scores():
     corpus = _toy_corpus()
     det = ReuseDetector(**FAST).fit(corpus)
@@ -550,16 +608,17 @@ def test_default_quality_against_synthetic_truth(synth_large):
     s = score_reuse(det.to_detections(include_own=True), truth,
                     labels=("template", "copied", "recycled", "own"))
     sc = s.scores.set_index("label")
-    # measured: template P 0.97 R 0.74, copied P 0.41 R 0.77, recycled P 0.65 R 0.97,
-    # granularity 1.02, character accuracy 0.860, boilerplate MAE 0.059
+    # measured: template P 0.97 R 0.74, copied P 0.60 R 0.77 (P 0.41 before same-year copies
+    # were directed by publication date), recycled P 0.65 R 0.97, granularity 1.02, character
+    # accuracy 0.898, boilerplate MAE 0.059
     assert sc.loc["template", "recall"] >= 0.65 and sc.loc["template", "precision"] >= 0.9
-    assert sc.loc["copied", "recall"] >= 0.65 and sc.loc["copied", "precision"] >= 0.35
+    assert sc.loc["copied", "recall"] >= 0.65 and sc.loc["copied", "precision"] >= 0.5
     assert sc.loc["recycled", "recall"] >= 0.9 and sc.loc["recycled", "precision"] >= 0.55
     assert sc.loc["overall", "granularity"] <= 1.05
     conf = s.confusion
     labels = ["template", "copied", "recycled", "own"]
     acc = sum(conf.loc[x, x] for x in labels) / conf.loc[labels].to_numpy().sum()
-    assert acc >= 0.82
+    assert acc >= 0.86
     assert s.boilerplate_mae <= 0.08
 
 

@@ -188,6 +188,28 @@ def test_agencies_report_over_several_years(synth):
     assert frame.groupby("agency")["level"].nunique().max() == 1
 
 
+def test_publication_dates_are_stated_and_follow_the_copies(synth):
+    """Every report states its publication date (govtext.metadata reads it from the text); a
+    copied or recycled passage's source was published strictly earlier."""
+    from govtext.metadata import extract_metadata
+
+    corpus, truth = synth
+    published = {r.id: r.meta["published"] for r in corpus}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in published.values())
+    assert all(extract_metadata(r).published == published[r.id] for r in corpus)
+    for r in corpus:  # in the year after the year covered, January to March
+        assert published[r.id][:4] == str(r.meta["year"] + 1)
+        assert published[r.id][5:7] in ("01", "02", "03")
+    reuse = truth.loc[(truth["layer"] == "reuse") & truth["label"].isin(["copied", "recycled"])]
+    assert len(reuse) > 0
+    pairs = set(zip(reuse["report_id"], reuse["source_report_id"]))
+    same_year = 0
+    for rid, src in pairs:
+        assert published[src] < published[rid], (rid, src)
+        same_year += corpus[rid].meta["year"] == corpus[src].meta["year"]
+    assert same_year > 0  # the case the dates are for: copies made in the same year
+
+
 def test_narrative_comes_from_the_seed_vocabulary(synth):
     corpus, truth = synth
     own = truth[(truth["layer"] == "reuse") & (truth["label"] == "own")]
