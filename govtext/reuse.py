@@ -450,7 +450,9 @@ class ReuseDetector(BaseEstimator):
         of those characters by label; ``short`` units count as ``own``), ``unit_share_template``
         … ``unit_share_own`` (the same by units); then, with ``measures=True``, the columns of
         :func:`govtext.measures.report_measures` except its ``n_chars`` (``n_tokens``,
-        ``n_sentences``, ``boilerplate_lsl``, ``redundancy``, ``specificity``, …).
+        ``n_sentences``, ``boilerplate_lsl``, ``redundancy``, ``specificity``, …), computed
+        within the detector's cohorts; reports of cohorts with fewer than 10 reports are scored
+        against the whole corpus (``small_cohorts="corpus"``).
     similarity_ : DataFrame
         Report pairs, ``report_a < report_b``. Columns (:data:`SIMILARITY_COLUMNS`):
         ``report_a``, ``report_b`` (str), ``jaccard`` (float64, Jaccard of the shingle sets of
@@ -1215,8 +1217,9 @@ class ReuseDetector(BaseEstimator):
         cache: dict = {}
         yoy = None
         if hasattr(_measures, "report_measures"):
+            # reports of cohorts too small for their own band are scored against the whole corpus
             extra = _measures.report_measures(corpus, cohort=list(p["cohort"]), metadata=meta,
-                                              cache=cache, progress=p["progress"])
+                                              small_cohorts="corpus", cache=cache, progress=p["progress"])
             extra = extra.drop(columns=[c for c in extra.columns
                                         if c in scores.columns and c != "report_id"])
             scores = scores.merge(extra, on="report_id", how="left", sort=False)

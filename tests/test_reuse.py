@@ -660,3 +660,21 @@ def test_refit_is_identical(seeds):
         ha = hashlib.sha256(getattr(a, name).to_csv(index=False).encode()).hexdigest()
         hb = hashlib.sha256(getattr(b, name).to_csv(index=False).encode()).hexdigest()
         assert ha == hb, name
+
+
+def test_seed_boilerplate_scores_fall_back_to_the_corpus_band():
+    """Every seed cohort is smaller than 10 reports: boilerplate_lsl comes from the band fitted on
+    the whole corpus, the same values report_measures gives without cohorts."""
+    import warnings
+
+    from govtext.datasets import load_seeds
+    from govtext.measures import report_measures
+
+    seeds = load_seeds()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        det = ReuseDetector().fit(seeds)
+    got = det.report_scores_.set_index("report_id")["boilerplate_lsl"]
+    want = report_measures(seeds).set_index("report_id")["boilerplate_lsl"]
+    assert got.notna().all()
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False)
