@@ -20,27 +20,22 @@ So tables never depend on partitioning, worker count or task order: every per-re
 the concatenation, in corpus order, of functions of single reports, and the reuse stage sees
 the same corpus as the local backend.
 
-Reports travel between processes by pickle. :class:`govtext.records.Report` keeps its caller
-metadata in a read-only ``MappingProxyType`` (not picklable), so this module registers a
-reducer for ``Report`` that ships ``meta`` as a dict and restores the proxy (cached derived
-structure such as ``Report.sections`` travels with the report, so the client does not
-recompute it).
+Reports travel between processes by pickle (``Report.__reduce__`` ships ``meta`` as a dict and
+restores its read-only proxy; cached derived structure such as ``Report.sections`` travels with
+the report, so the client does not recompute it).
 """
 
 from __future__ import annotations
 
-import copyreg
 import logging
 import math
 import os
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from types import MappingProxyType
 from typing import Any
 
 from govtext.exceptions import InvalidParameterError, MissingDependencyError
-from govtext.records import Report
 
 __all__ = ["DaskExecutor", "dask_executor"]
 
@@ -52,25 +47,8 @@ MAX_PARTITION_SIZE = 1000
 PARTITIONS_PER_THREAD = 4
 
 
-def _rebuild_report(state: dict) -> Report:
-    obj = Report.__new__(Report)
-    state = dict(state)
-    state["meta"] = MappingProxyType(state.get("meta") or {})
-    obj.__dict__.update(state)  # frozen dataclass: bypass __setattr__, as pickle itself does
-    return obj
-
-
-def _reduce_report(report: Report):
-    state = dict(report.__dict__)
-    state["meta"] = dict(report.meta)
-    return _rebuild_report, (state,)
-
-
-copyreg.pickle(Report, _reduce_report)
-
-
 def _partition_task(kind: str, payload: Any, stages: list[str], params: dict) -> dict[str, Any]:
-    """The task run on a worker (importing this module there registers the Report reducer)."""
+    """The task run on a worker."""
     from govtext.pipeline import _run_partition
 
     return _run_partition(kind, payload, stages, params)

@@ -106,8 +106,16 @@ class Report:
         if not isinstance(self.meta, MappingProxyType):
             object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
-    def __hash__(self) -> int:  # the id is the identity within a corpus
+    def __hash__(self) -> int:  # the id is the identity within a corpus (in-process only)
         return hash((self.id, self.source, self.index))
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # pickle (multiprocessing, joblib, Dask workers): ``meta`` is a read-only
+        # MappingProxyType, which does not pickle, so it travels as a dict; cached derived
+        # structure (sections, metadata) travels with the report.
+        state = dict(self.__dict__)
+        state["meta"] = dict(self.meta)
+        return _rebuild_report, (state,)
 
     # -- spans ---------------------------------------------------------------------------
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -279,3 +287,12 @@ def _frame_columns() -> list[str]:
     except ImportError:
         return base
     return base + list(METADATA_COLUMNS)
+
+
+def _rebuild_report(state: dict[str, Any]) -> Report:
+    """Unpickle a :class:`Report` (see ``Report.__reduce__``)."""
+    obj = Report.__new__(Report)
+    state = dict(state)
+    state["meta"] = MappingProxyType(state.get("meta") or {})
+    obj.__dict__.update(state)  # frozen dataclass: bypass __setattr__, as pickle itself does
+    return obj

@@ -284,3 +284,26 @@ def test_removed_records_are_made_when_read(seeds):
     assert all(r.raw[x.start:x.end] == x.text for x in first)
     assert govtext.parse_reports("某镇2023年政府信息公开工作年度报告,本镇主动公开政府信息二十八条。" * 2)[0].removed == ()
     assert dataclasses.replace(r, id="copy").removed == first
+
+
+def test_reports_pickle_with_their_metadata_and_cached_structure(seeds):
+    """Reports cross process boundaries (multiprocessing, joblib, Dask workers) by pickle: the
+    copy is equal, keeps its read-only meta and offsets, and carries its cached sections."""
+    import pickle
+    from types import MappingProxyType
+
+    import numpy as np
+
+    from govtext.records import Report
+
+    r = seeds["003_aad2c66ccec4c55e#4"]
+    r = Report(id=r.id, text=r.text, raw=r.raw, source=r.source, offsets=r.offsets, offset_ends=r.offset_ends,
+               meta={"province": "福建", "year": 2013})
+    _ = r.sections  # cached
+    c = pickle.loads(pickle.dumps(r))
+    assert c == r and c.text == r.text
+    assert isinstance(c.meta, MappingProxyType) and dict(c.meta) == {"province": "福建", "year": 2013}
+    assert np.array_equal(c.offsets, r.offsets) and np.array_equal(c.offset_ends, r.offset_ends)
+    assert [s.key for s in c.sections] == [s.key for s in r.sections]
+    with pytest.raises(TypeError):
+        c.meta["year"] = 2014  # still read-only
