@@ -165,6 +165,24 @@ def test_truncation_sweep(cut):
         assert isinstance(out, GovtextError) and "empty" in str(out)
 
 
+@pytest.mark.parametrize("side", ["prefix", "suffix"])
+def test_truncation_at_every_position_reads_or_raises(side):
+    """Reading (the entry point every stage depends on) at every cut of the shortest seed, byte by
+    byte, keeping the head or the tail: reports whose offsets map into ``raw``, or a GovtextError
+    with a message. (The whole-stage invariants run on every 97th cut above.)"""
+    for cut in range(len(SMALL) + 1):
+        data = SMALL[:cut] if side == "prefix" else SMALL[cut:]
+        try:
+            corpus = parse_reports(data, errors="raise")
+        except GovtextError as exc:
+            assert str(exc).strip(), (cut, type(exc).__name__)
+            continue
+        for r in corpus:
+            n, m = len(r.text), len(r.raw)
+            assert n and len(r.offsets) == n == len(r.offset_ends), cut
+            assert 0 <= int(r.offsets[0]) and int(r.offset_ends[-1]) <= m, cut
+
+
 @fuzz(25)
 @given(seed=st.sampled_from(SEEDS), frac=st.floats(0, 1), head=st.booleans())
 def test_random_truncation(seed, frac, head):
