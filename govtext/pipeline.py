@@ -102,7 +102,10 @@ def _tables(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
     from govtext.tables import check_tables, extract_facts, parse_tables
 
     cells = parse_tables(corpus)
-    return {"tables": cells, "table_checks": check_tables(cells), "facts": _per_report(extract_facts, corpus)}
+    # extract_facts takes the whole corpus and builds one frame (an empty corpus keeps the
+    # column-less frame of an empty concatenation)
+    facts = _per_report(extract_facts, [corpus] if len(corpus) else [])
+    return {"tables": cells, "table_checks": check_tables(cells), "facts": facts}
 
 
 def _statements(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:

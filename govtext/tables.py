@@ -226,6 +226,9 @@ def parse_cell(raw: str) -> tuple[float, str]:
     return float("nan"), "text"
 
 
+#: :func:`parse_cell`, cached (pure; cells repeat across reports).
+_parse_cell_cached = functools.lru_cache(maxsize=8192)(parse_cell)
+
 _VALUE_WORDS = frozenset({"无", "不适用", "空", "暂无", "N/A", "n/a"})
 
 
@@ -774,21 +777,37 @@ def _reports(obj, caller: str) -> list:
     raise InvalidParameterError(msg)
 
 
-def _empty_tables() -> pd.DataFrame:
+_TABLE_DTYPES = {"table": "int64", "value": "float64", "start": "int64", "end": "int64"}
+#: Sort rank of a block (by table, in the format's order; 99 for a block the format lacks).
+_BLOCK_ORDER = {b: i for i, b in enumerate(list(_T2_BLOCKS) + ["intake", "outcome", "carry_forward"]
+                                           + [b for b, _ in _T4_BLOCKS])}
+
+
+@functools.cache
+def _empty_tables_template() -> pd.DataFrame:
     df = pd.DataFrame({c: pd.Series(dtype="object") for c in TABLE_COLUMNS})
-    return df.astype({"table": "int64", "value": "float64", "start": "int64", "end": "int64"})
+    return df.astype(_TABLE_DTYPES)
 
 
-def _one(report) -> pd.DataFrame:
+def _empty_tables() -> pd.DataFrame:
+    """The frame of :func:`parse_tables` without cells (a copy of one made once: cheap)."""
+    return _empty_tables_template().copy()
+
+
+def _records(report) -> list[tuple]:
+    """The rows of :func:`parse_tables` for one report, as tuples of :data:`TABLE_COLUMNS`:
+    ordered by table, block, the format's row order (stable otherwise) and deduplicated on
+    (table, block, row, column), the first kept."""
     rid, src = _source_of(report)
     parsed = _parse(src) if src.raw is not None else _parse_text(src.text)
     text = src.text
-    recs = []
+    recs: list[tuple] = []
+    append = recs.append
 
     def add(table: int, block: str, row: str, col: str, c: _Cell) -> None:
         raw = "" if c.empty else text[c.start:c.end]
-        v, kind = parse_cell(raw)
-        recs.append((rid, table, block, row, col, raw, v, kind, c.start, c.end))
+        v, kind = _parse_cell_cached(raw)
+        append((rid, table, block, row, col, raw, v, kind, c.start, c.end))
 
     for block, row, pairs in parsed.t2:
         for col, c in pairs:
@@ -799,19 +818,54 @@ def _one(report) -> pd.DataFrame:
     for k, c in enumerate(parsed.t4[:15]):
         block = _T4_BLOCKS[k // 5][0]
         add(4, block, f"t4.{block}", _T4_COL_KEYS[k % 5], c)
+    return _ordered(recs)
+
+
+def _ordered(recs: list[tuple]) -> list[tuple]:
+    """Records (tuples of :data:`TABLE_COLUMNS`) stably sorted by table, block rank and row
+    rank, then the first of each (table, block, row, column) kept."""
+    recs = sorted(recs, key=lambda t: (t[1], _BLOCK_ORDER.get(t[2], 99), _T2_ORDER.get(t[3], _T3_ORDER.get(t[3], 0))))
+    seen: set[tuple] = set()
+    out: list[tuple] = []
+    for t in recs:
+        key = (t[1], t[2], t[3], t[4])
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def _frame(recs: list[tuple], columns: list[str], dtypes: dict[str, str], objects: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A frame of ``recs`` (non-empty), as ``pd.DataFrame(recs, columns=columns).astype(dtypes)``
+    gives it (other columns inferred by pandas: strings are ``str``), built column by column
+    (faster); the columns ``objects`` are kept ``object``, values as they are."""
+    data: dict[str, Any] = {}
+    for c, v in zip(columns, zip(*recs)):
+        if c in dtypes:
+            data[c] = np.array(v, dtype=dtypes[c])
+        elif c in objects:
+            data[c] = pd.Series(v, dtype=object)
+        else:
+            data[c] = list(v)
+    return pd.DataFrame(data, columns=columns)
+
+
+def _tables_frame(per_report: list[list[tuple]]) -> pd.DataFrame:
+    """:func:`parse_tables` of several reports from their :func:`_records`: what concatenating
+    one frame per report gives (``object`` string columns when a report has no cells, as a
+    concatenation with an empty ``object`` frame makes them; ``str`` otherwise)."""
+    recs = [t for rs in per_report for t in rs]
     if not recs:
         return _empty_tables()
-    df = pd.DataFrame(recs, columns=TABLE_COLUMNS)
-    block_order = {b: i for i, b in enumerate(list(_T2_BLOCKS) + ["intake", "outcome", "carry_forward"]
-                                              + [b for b, _ in _T4_BLOCKS])}
-    df = df.assign(
-        _b=df["block"].map(lambda b: block_order.get(b, 99)),
-        _r=df["row"].map(lambda r: _T2_ORDER.get(r, _T3_ORDER.get(r, 0))),
-        _i=np.arange(len(df)),
-    )
-    df = df.sort_values(["table", "_b", "_r", "_i"], kind="stable").drop(columns=["_b", "_r", "_i"])
-    df = df.drop_duplicates(["table", "block", "row", "column"], keep="first")
-    return df.reset_index(drop=True).astype({"table": "int64", "value": "float64", "start": "int64", "end": "int64"})
+    df = _frame(recs, TABLE_COLUMNS, _TABLE_DTYPES)
+    if len(per_report) > 1 and not all(per_report):
+        df = df.astype({c: object for c in TABLE_COLUMNS if isinstance(df[c].dtype, pd.StringDtype)})
+    return df
+
+
+def _one(report) -> pd.DataFrame:
+    recs = _records(report)
+    return _frame(recs, TABLE_COLUMNS, _TABLE_DTYPES) if recs else _empty_tables()
 
 
 def parse_tables(report) -> pd.DataFrame:
@@ -852,12 +906,9 @@ def parse_tables(report) -> pd.DataFrame:
     [['prev_items', '0', 'zero'], ['change', '+8', 'number'], ['decisions', '0', 'zero']]
     """
     reps = _reports(report, "parse_tables")
-    frames = [_one(r) for r in reps]
-    if not frames:
-        return _empty_tables()
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)
+    if len(reps) == 1:
+        return _one(reps[0])
+    return _tables_frame([_records(r) for r in reps])
 
 
 def table_schema() -> pd.DataFrame:
@@ -909,12 +960,18 @@ _T3_LEAVES_COMMON = [k for k, *_ in _T3_ROWS if k in (
 
 
 def _status(vals: list[float | None]) -> bool:
-    return all(v is not None and not np.isnan(v) for v in vals)
+    # (the terms are floats or None: ``v == v`` is ``not np.isnan(v)``)
+    return all(v is not None and v == v for v in vals)
 
 
 def _check_one(df: pd.DataFrame, rid: str) -> list[tuple]:
-    out: list[tuple] = []
     cells = {(r.table, r.row, r.column): (r.value, r.kind) for r in df.itertuples(index=False)}
+    return _check_cells(cells, rid)
+
+
+def _check_cells(cells: dict, rid: str) -> list[tuple]:
+    """The check rows of one report from its cells ``{(table, row, column): (value, kind)}``."""
+    out: list[tuple] = []
 
     def val(table: int, row: str, col: str) -> float | None:
         v = cells.get((table, row, col))
@@ -924,13 +981,14 @@ def _check_one(df: pd.DataFrame, rid: str) -> list[tuple]:
 
     def rule(name: str, table: int, block: str, row: str, col: str, terms: list[float | None], total: float | None,
              rhs_terms: list[float | None] | None = None) -> None:
+        st = _status(terms)
+        exp = float(sum(terms)) if st else np.nan
         if rhs_terms is not None:
-            ok = _status(terms) and _status(rhs_terms)
-            exp = float(sum(terms)) if _status(terms) else np.nan
-            act = float(sum(rhs_terms)) if _status(rhs_terms) else np.nan
+            st_rhs = _status(rhs_terms)
+            ok = st and st_rhs
+            act = float(sum(rhs_terms)) if st_rhs else np.nan
         else:
-            ok = _status(terms) and total is not None
-            exp = float(sum(terms)) if _status(terms) else np.nan
+            ok = st and total is not None
             act = float(total) if total is not None else np.nan
         status = "not_assessable" if not ok else ("pass" if abs(exp - act) < 1e-9 else "fail")
         out.append((rid, name, table, block, row, col, exp, act, status))
@@ -1018,10 +1076,32 @@ def check_tables(report) -> pd.DataFrame:
     else:
         df = parse_tables(_reports(report, "check_tables"))
     out: list[tuple] = []
-    for rid, part in df.groupby("report_id", sort=False):
-        out.extend(_check_one(part, rid))
+    ids = df["report_id"]
+    if (ids.dtype == object or isinstance(ids.dtype, pd.StringDtype)) and len(df):
+        ids = ids.tolist()
+    if isinstance(ids, list) and all(type(x) is str for x in ids):
+        # the groups of ``groupby("report_id", sort=False)`` (first-seen order), read from
+        # the columns as lists (Python scalars, as ``itertuples`` gives them) without a frame
+        # per report
+        by_id: dict[str, dict] = {}
+        for rid, t, r, c, v, k in zip(ids, df["table"].tolist(), df["row"].tolist(), df["column"].tolist(),
+                                      df["value"].tolist(), df["kind"].tolist()):
+            cells = by_id.get(rid)
+            if cells is None:
+                cells = by_id[rid] = {}
+            cells[(t, r, c)] = (v, k)
+        for rid, cells in by_id.items():
+            out.extend(_check_cells(cells, rid))
+    else:
+        for rid, part in df.groupby("report_id", sort=False):
+            out.extend(_check_one(part, rid))
+    if out:
+        return _frame(out, CHECK_COLUMNS, _CHECK_DTYPES)
     res = pd.DataFrame(out, columns=CHECK_COLUMNS)
-    return res.astype({"table": "int64", "expected": "float64", "actual": "float64"})
+    return res.astype(_CHECK_DTYPES)
+
+
+_CHECK_DTYPES = {"table": "int64", "expected": "float64", "actual": "float64"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1077,28 +1157,49 @@ def extract_facts(report) -> pd.DataFrame:
     [['proactive', 70.0, '条'], ['requests_received', 0.0, None], ['fees', 0.0, None]]
     """
     reps = _reports(report, "extract_facts")
-    recs = []
+    recs: list[tuple] = []
     for r in reps:
-        rid, src = _source_of(r)
-        text = src.text
-        regions = _text_regions(text)
-        seen: list[tuple[int, int]] = []
-        found = []
-        for fact, rx, fixed in _FACT_PATTERNS:
-            for m in rx.finditer(text):
-                s, e = m.span()
-                if any(a <= s < b for a, b in regions):
-                    continue
-                if any(not (e <= a or s >= b) for a, b in seen):
-                    continue
-                if fixed is not None:
-                    value, unit = float(fixed), None
-                else:
-                    value, unit = float(m.group(1).replace(",", "")), m.group(2)
-                seen.append((s, e))
-                found.append((rid, fact, value, unit, s, e, m.group()))
-        found.sort(key=lambda t: t[4])
-        recs.extend(found)
-    df = pd.DataFrame(recs, columns=FACT_COLUMNS).astype({"value": "float64", "start": "int64", "end": "int64"})
+        recs.extend(_facts_records(r))
+    return _facts_frame(recs)
+
+
+def _facts_records(report) -> list[tuple]:
+    """The rows of :func:`extract_facts` for one report, as tuples of :data:`FACT_COLUMNS`."""
+    rid, src = _source_of(report)
+    text = src.text
+    regions = _text_regions(text)
+    seen: list[tuple[int, int]] = []
+    found = []
+    for fact, rx, fixed in _FACT_PATTERNS:
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if any(a <= s < b for a, b in regions):
+                continue
+            if any(not (e <= a or s >= b) for a, b in seen):
+                continue
+            if fixed is not None:
+                value, unit = float(fixed), None
+            else:
+                value, unit = float(m.group(1).replace(",", "")), m.group(2)
+            seen.append((s, e))
+            found.append((rid, fact, value, unit, s, e, m.group()))
+    found.sort(key=lambda t: t[4])
+    return found
+
+
+_FACT_DTYPES = {"value": "float64", "start": "int64", "end": "int64"}
+
+
+@functools.cache
+def _empty_facts_template() -> pd.DataFrame:
+    df = pd.DataFrame([], columns=FACT_COLUMNS).astype(_FACT_DTYPES)
     df["unit"] = df["unit"].astype(object).where(df["unit"].notna(), None)
     return df
+
+
+def _facts_frame(recs: list[tuple]) -> pd.DataFrame:
+    """The frame of :func:`extract_facts` from its records: strings inferred by pandas, ``unit``
+    an ``object`` column with ``None`` for a stated absence."""
+    if not recs:
+        return _empty_facts_template().copy()
+    return _frame(recs, FACT_COLUMNS, _FACT_DTYPES, objects=("unit",))

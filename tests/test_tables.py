@@ -508,3 +508,114 @@ def test_cells_are_made_as_read_and_are_the_same(seeds):
     assert lazy.has(len(eager) - 1) and not lazy.has(len(eager))
     assert lazy._buf == eager
     assert not tb._tokenize(tb._Source(""), 0, False)
+
+
+# ---------------------------------------------------------------------------------------------
+# the frames are built once from records: the same frames as the former per-report pandas code
+
+
+def _assert_same_frame(old: pd.DataFrame, new: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(old, new, check_exact=True)
+    assert old.dtypes.equals(new.dtypes)
+    assert type(old.index) is type(new.index) and old.index.equals(new.index)
+    assert old.to_csv() == new.to_csv()
+
+
+def _old_order(recs: list[tuple]) -> pd.DataFrame:
+    """The former per-report frame of parse_tables: sorted and deduplicated with pandas."""
+    import numpy as np
+
+    from govtext import tables as tb
+
+    df = pd.DataFrame(recs, columns=TABLE_COLUMNS)
+    df = df.assign(_b=df["block"].map(lambda b: tb._BLOCK_ORDER.get(b, 99)),
+                   _r=df["row"].map(lambda r: tb._T2_ORDER.get(r, tb._T3_ORDER.get(r, 0))),
+                   _i=np.arange(len(df)))
+    df = df.sort_values(["table", "_b", "_r", "_i"], kind="stable").drop(columns=["_b", "_r", "_i"])
+    df = df.drop_duplicates(["table", "block", "row", "column"], keep="first")
+    return df.reset_index(drop=True).astype({"table": "int64", "value": "float64", "start": "int64", "end": "int64"})
+
+
+def test_records_are_ordered_and_deduplicated_like_the_frame_sort(seeds):
+    import random
+
+    from govtext import tables as tb
+
+    rng = random.Random(0)
+    for rid in (S2, S4, S1):  # (one report's records: the key has no report id)
+        recs = tb._records(seeds[rid])
+        dups = [t[:5] + ("x" + t[5],) + t[6:] for t in rng.sample(recs, 40)]  # same keys, other cells
+        odd = [(rid, 3, "nowhere", "t3.unknown", "total", "1", 1.0, "number", 0, 1),
+               (rid, 2, "art20_1", "", "col1", "2", 2.0, "number", 5, 6)]
+        shuffled = recs + dups + odd
+        rng.shuffle(shuffled)
+        got = tb._ordered(shuffled)
+        assert len(got) == len(recs) + len(odd)
+        _assert_same_frame(_old_order(shuffled), tb._frame(got, TABLE_COLUMNS, tb._TABLE_DTYPES))
+
+
+def test_corpus_frame_is_the_report_frames_concatenated(seeds):
+    reports = list(seeds)
+    with_tables = [r for r in reports if len(parse_tables(r))]
+    assert 0 < len(with_tables) < len(reports)
+    corpora = [reports, with_tables, reports[::-1], [r.text for r in with_tables] + ["无表格"], reports[5:7]]
+    for corpus in corpora:
+        old = pd.concat([parse_tables(r) for r in corpus], ignore_index=True)
+        _assert_same_frame(old, parse_tables(corpus))
+    # str columns when every report has tables, object when one has none (as concat makes them)
+    assert parse_tables(with_tables)["report_id"].dtype != object
+    assert parse_tables(reports)["report_id"].dtype == object
+    _assert_same_frame(parse_tables([]), parse_tables(["无表格", "无"]))
+    for r in reports:
+        from govtext import tables as tb
+
+        recs = tb._records(r)
+        if recs:
+            _assert_same_frame(_old_order(recs), parse_tables(r))
+
+
+def test_empty_frames_are_fresh_copies():
+    a = parse_tables("无表格")
+    a.loc[0] = ["x", 2, "b", "r", "c", "1", 1.0, "number", 0, 1]
+    b = parse_tables("无表格")
+    assert len(b) == 0 and list(b.columns) == TABLE_COLUMNS
+    assert str(b["table"].dtype) == "int64" and b["report_id"].dtype == object
+    f = extract_facts("无")
+    f["fact"] = "x"
+    f.loc[0] = ["x", "y", 1.0, None, 0, 1, "z"]
+    g = extract_facts("无")
+    assert len(g) == 0 and list(g.columns) == FACT_COLUMNS and str(g["start"].dtype) == "int64"
+
+
+def test_facts_frame_is_the_pandas_frame_of_the_records(seeds):
+    from govtext import tables as tb
+
+    def old(recs):
+        df = pd.DataFrame(recs, columns=FACT_COLUMNS).astype({"value": "float64", "start": "int64", "end": "int64"})
+        df["unit"] = df["unit"].astype(object).where(df["unit"].notna(), None)
+        return df
+
+    reports = list(seeds)
+    for r in reports:
+        _assert_same_frame(old(tb._facts_records(r)), extract_facts(r))
+    _assert_same_frame(old([t for r in reports for t in tb._facts_records(r)]), extract_facts(reports))
+    _assert_same_frame(old([]), extract_facts([]))
+    assert extract_facts(seeds["003_aad2c66ccec4c55e#1"])["unit"].tolist()[1] is None
+
+
+def test_checks_group_by_report_like_groupby(seeds):
+    from govtext import tables as tb
+
+    cells = parse_tables(list(seeds))
+    extra = cells[cells.table == 3].head(3).assign(value=-1.0, raw="-1")  # later rows win, as before
+    cells = pd.concat([cells, extra]).sample(frac=1, random_state=0)  # interleaved reports, other index
+
+    def old(df):
+        out = []
+        for rid, part in df.groupby("report_id", sort=False):
+            out.extend(tb._check_one(part, rid))
+        return pd.DataFrame(out, columns=CHECK_COLUMNS).astype({"table": "int64", "expected": "float64", "actual": "float64"})
+
+    _assert_same_frame(old(cells), check_tables(cells))
+    _assert_same_frame(old(cells.iloc[:0]), check_tables(cells.iloc[:0]))
+    assert (check_tables(cells).status == "fail").any()
