@@ -304,12 +304,13 @@ def _window_hashes(sym: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: 
     return h
 
 
-def _sort_unique_segments(h: np.ndarray, cnt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sort_unique_segments(h: np.ndarray, cnt: np.ndarray, *, counts: bool = False):
     """Sort and deduplicate ``h`` within consecutive segments of sizes ``cnt``.
 
-    Returns ``(indptr, values)``. Uses one SIMD argsort on a composite key (segment id in the
-    high bits, the hash's high bits below), then repairs the rare segments where two hashes
-    share those high bits, so the result is exactly sorted.
+    Returns ``(indptr, values)``, plus the multiplicity of each value in its segment when
+    ``counts`` is true. Uses one SIMD argsort on a composite key (segment id in the high bits,
+    the hash's high bits below), then repairs the rare segments where two hashes share those
+    high bits, so the result is exactly sorted.
     """
     n_seg = cnt.shape[0]
     seg = np.repeat(np.arange(n_seg, dtype=np.uint64), cnt)
@@ -334,10 +335,17 @@ def _sort_unique_segments(h: np.ndarray, cnt: np.ndarray) -> tuple[np.ndarray, n
         dup[1:] = (hs[1:] == hs[:-1]) & same_seg
         if dup.any():
             keep = ~dup
+            if counts:  # equal values are adjacent: the run from one kept value to the next
+                first = np.flatnonzero(keep)
+                mult = np.diff(np.append(first, hs.size)).astype(np.int64)
             hs = hs[keep]
             kc = np.zeros(keep.size + 1, dtype=np.int64)
             np.cumsum(keep, out=kc[1:])
             indptr0 = kc[indptr0]
+            if counts:
+                return indptr0, hs, mult
+    if counts:
+        return indptr0, hs, np.ones(hs.size, dtype=np.int64)
     return indptr0, hs
 
 
@@ -554,8 +562,9 @@ def shingle_texts(
 
 
 def _shingle_chunk(
-    texts: list[str], lens: np.ndarray, n: int, mask_digits: bool, alnum_only: bool
-) -> tuple[np.ndarray, np.ndarray]:
+    texts: list[str], lens: np.ndarray, n: int, mask_digits: bool, alnum_only: bool,
+    counts: bool = False,
+):
     cp = _codepoints("".join(texts))
     starts = np.cumsum(lens) - lens
     is_start = np.zeros(cp.shape[0], dtype=bool)
@@ -567,7 +576,52 @@ def _shingle_chunk(
     new_lens = ck[starts + lens] - new_starts
     h = _window_hashes(sym, new_starts, new_lens, n)
     cnt = np.where(new_lens >= n, new_lens - n + 1, (new_lens > 0).astype(np.int64))
-    return _sort_unique_segments(h, cnt)
+    return _sort_unique_segments(h, cnt, counts=counts)
+
+
+def shingle_counts(texts: Sequence[str], *, n: int = 5, mask_digits: bool = True,
+                   alnum_only: bool = True) -> tuple[ShingleSets, np.ndarray]:
+    """The sets of :func:`shingle_texts` plus how often each shingle occurs in its text.
+
+    Returns
+    -------
+    sets : ShingleSets
+        Exactly ``shingle_texts(texts, n=n, ...)``.
+    counts : numpy.ndarray of int64
+        Aligned with ``sets.hashes``: the number of windows of the text with that hash (the
+        term frequency of a character-n-gram vector space).
+
+    Examples
+    --------
+    >>> sets, counts = shingle_counts(["公开公开公开公开", "公开"], n=2)
+    >>> sets.sizes.tolist(), sorted(counts[:2].tolist()), counts[2:].tolist()
+    ([2, 1], [3, 4], [1])
+    """
+    caller = "shingle_counts"
+    texts = _check_texts(texts, caller)
+    n = _check_int(n, "n", caller)
+    mask_digits = _check_bool(mask_digits, "mask_digits", caller)
+    alnum_only = _check_bool(alnum_only, "alnum_only", caller)
+    lens_all = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    csum = np.cumsum(lens_all)
+    indptrs, values, mults = [], [], []
+    offset = lo = 0
+    while lo < len(texts):
+        base = int(csum[lo - 1]) if lo else 0
+        hi = int(np.searchsorted(csum, base + _CHUNK_CHARS, side="right"))
+        hi = min(max(hi, lo + 1), len(texts))
+        ip, hv, mu = _shingle_chunk(texts[lo:hi], lens_all[lo:hi], n, mask_digits, alnum_only,
+                                    counts=True)
+        indptrs.append(ip[1:] + offset if indptrs else ip + offset)
+        values.append(hv)
+        mults.append(mu)
+        offset += int(ip[-1])
+        lo = hi
+    if not indptrs:
+        return ShingleSets(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.uint64), n,
+                           mask_digits, alnum_only), np.empty(0, dtype=np.int64)
+    return (ShingleSets(np.concatenate(indptrs), np.concatenate(values), n, mask_digits, alnum_only),
+            np.concatenate(mults))
 
 
 def _as_csr(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -124,6 +124,10 @@ _FRAGMENT_MIN_SYMBOLS = 12
 _FAMILY_MAX_REPORTS = 10_000
 # Cells of one row block of the report cosine matrix (memory of the similarity stage).
 _SIM_BLOCK_CELLS = 4_000_000
+# The dense part of the cosine product (see _cosine_blocks): features in more than
+# n / _DENSE_DF_DIVISOR reports, at most this many bytes of them.
+_DENSE_DF_DIVISOR = 12
+_DENSE_GRAM_BYTES = 256 * 2**20
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,8 +388,10 @@ class ReuseDetector(BaseEstimator):
         at least this many aligned symbols (shorter ones are stock phrases).
     similarity_max_reports : int, default=500
         Up to this many reports :attr:`similarity_` holds every pair; beyond, the pairs with
-        cosine ``>= similarity_floor`` or at least one matched unit pair (long format: the
-        cosine matrix is computed in row blocks of about 4 million cells and never held whole).
+        cosine ``>= similarity_floor`` or linked by at least one passage of :attr:`passages_`
+        (long format: the cosine matrix is computed in row blocks of about 4 million cells
+        and never held whole). Sharing a template sentence is not enough: in large corpora
+        most pairs of reports do.
     similarity_floor : float, default=0.3
         See ``similarity_max_reports``.
     family_threshold : float, default=0.9
@@ -679,7 +685,7 @@ class ReuseDetector(BaseEstimator):
 
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
-        similarity, fam_input = self._similarity(reports, units, pairs, p)
+        similarity, fam_input = self._similarity(reports, units, pairs, passages, p)
         families, linkage = self._families(reports, fam_input, p)
         timings["similarity"] = time.perf_counter() - t
 
@@ -1236,13 +1242,13 @@ class ReuseDetector(BaseEstimator):
         return [_symbols("".join(texts[bounds[k]:bounds[k + 1]]), mask)
                 for k in range(len(reports))]
 
-    def _similarity(self, reports: list, units: pd.DataFrame, pairs: dict, p: dict):
-        """Report-pair similarity, computed in row blocks of the cosine matrix (never the whole
-        ``n x n`` matrix at once), plus what the families need: the condensed distance vector
-        (up to ``_FAMILY_MAX_REPORTS`` reports) or the pairs close enough to join a family."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from govtext._shingles import shingle_texts
+    def _similarity(self, reports: list, units: pd.DataFrame, pairs: dict, passages: pd.DataFrame,
+                    p: dict):
+        """Report-pair similarity, computed in row blocks of the upper triangle of the cosine
+        matrix (never the whole ``n x n`` matrix at once), plus what the families need: the
+        condensed distance vector (up to ``_FAMILY_MAX_REPORTS`` reports) or the pairs close
+        enough to join a family."""
+        from govtext._shingles import intersection_sizes, shingle_counts
 
         n = len(reports)
         dtypes = {"report_a": object, "report_b": object, "jaccard": "float64",
@@ -1250,14 +1256,8 @@ class ReuseDetector(BaseEstimator):
         if n < 2:
             return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.zeros(0)
         narr = self._narratives(reports, units, p)
-        docs = [t if t else "\x00" for t in narr]
-        vec = TfidfVectorizer(analyzer="char", ngram_range=(p["ngram"], p["ngram"]),
-                              lowercase=False, sublinear_tf=True, dtype=np.float64)
-        try:
-            x = vec.fit_transform(docs).tocsr()
-        except ValueError:  # every narrative shorter than ngram
-            x = None
-        xt = x.T.tocsr() if x is not None else None
+        sets, tf = shingle_counts(narr, n=p["ngram"], mask_digits=False)
+        x = _tfidf(sets, tf)
         # unit pairs shared between reports
         rep = units["rep"].to_numpy()
         ra, rb = rep[pairs["a"]], rep[pairs["b"]]
@@ -1266,21 +1266,22 @@ class ReuseDetector(BaseEstimator):
         hi = np.maximum(ra[cross], rb[cross]).astype(np.int64)
         skeys, scount = np.unique(lo * n + hi, return_counts=True)
         everything = n <= p["similarity_max_reports"]
+        if not everything:  # beyond: the pairs some passage links (and the close ones)
+            pos = {r.id: k for k, r in enumerate(reports)}
+            pa = np.fromiter((pos[v] for v in passages["report_a"]), dtype=np.int64,
+                             count=len(passages))
+            pb = np.fromiter((pos[v] for v in passages["report_b"]), dtype=np.int64,
+                             count=len(passages))
+            lkeys = np.unique(np.minimum(pa, pb) * n + np.maximum(pa, pb))
         dense_families = n <= _FAMILY_MAX_REPORTS
         fam_cut = 1.0 - p["family_threshold"]
         condensed = np.zeros(n * (n - 1) // 2 if dense_families else 0, dtype=np.float64)
-        block = max(1, min(n, _SIM_BLOCK_CELLS // n))
         kept_i, kept_j, kept_c, fam_e = [], [], [], []
-        for r0 in range(0, n, block):
-            r1 = min(n, r0 + block)
-            if x is not None:
-                cb = (x[r0:r1] @ xt).toarray()
-                np.clip(cb, 0.0, 1.0, out=cb)
-            else:
-                cb = np.zeros((r1 - r0, n))
-                cb[np.arange(r1 - r0), np.arange(r0, r1)] = 1.0
+        for r0, r1, cb in _cosine_blocks(x, n):
+            # cb[i - r0, j - r0] is the cosine of reports i in [r0, r1) and j in [r0, n)
+            np.clip(cb, 0.0, 1.0, out=cb)
             for i in range(r0, r1):
-                row = cb[i - r0, i + 1:]
+                row = cb[i - r0, i + 1 - r0:]
                 if dense_families:
                     off = i * n - i * (i + 1) // 2  # condensed index of (i, i + 1)
                     condensed[off:off + row.size] = 1.0 - row
@@ -1289,10 +1290,10 @@ class ReuseDetector(BaseEstimator):
                     if close.size:
                         fam_e.append((np.full(close.size, i, dtype=np.int64), i + 1 + close))
             ii, jj = np.triu_indices(r1 - r0, k=1, m=n - r0)
+            cc = cb[ii, jj]
             ii, jj = ii + r0, jj + r0
-            cc = cb[ii - r0, jj]
             if not everything:
-                keep = (cc >= p["similarity_floor"]) | np.isin(ii * n + jj, skeys)
+                keep = (cc >= p["similarity_floor"]) | _isin_sorted(ii * n + jj, lkeys)
                 ii, jj, cc = ii[keep], jj[keep], cc[keep]
             kept_i.append(ii)
             kept_j.append(jj)
@@ -1302,20 +1303,22 @@ class ReuseDetector(BaseEstimator):
         ju = np.concatenate(kept_j).astype(np.int64)
         cos = np.concatenate(kept_c).astype(np.float64)
         ukeys = iu * n + ju
-        k = np.searchsorted(skeys, ukeys)
-        hit = k < skeys.size
-        hit[hit] = skeys[k[hit]] == ukeys[hit]
-        shared = np.where(hit, scount[np.minimum(k, max(skeys.size - 1, 0))] if skeys.size
-                          else 0, 0)
-        # shingle Jaccard of the whole narratives: intersections from a sparse product
-        sets = shingle_texts(narr, n=p["ngram"], mask_digits=False)
-        jac = _set_jaccard(sets, iu, ju)
+        shared = np.zeros(ukeys.size, dtype=np.int64)
+        if skeys.size:
+            k = np.minimum(np.searchsorted(skeys, ukeys), skeys.size - 1)
+            hit = skeys[k] == ukeys
+            shared[hit] = scount[k[hit]]
+        # shingle Jaccard of the whole narratives, exact, for the kept pairs only
+        inter = intersection_sizes(sets, iu, ju).astype(np.float64)
+        sizes = sets.sizes
+        union = sizes[iu] + sizes[ju] - inter
+        jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         ids = np.array([r.id for r in reports], dtype=object)
         out = pd.DataFrame({
             "report_a": _obj(ids[iu]), "report_b": _obj(ids[ju]),
             "jaccard": jac.astype(np.float64),
             "cosine": cos,
-            "shared_units": np.asarray(shared, dtype=np.int64),
+            "shared_units": shared,
         })
         if dense_families:
             return out.astype(dtypes), condensed
@@ -1582,34 +1585,64 @@ def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.D
     return pd.DataFrame({"rep": rep, "year": year})
 
 
-def _set_jaccard(sets, iu: np.ndarray, ju: np.ndarray, chunk: int | None = None) -> np.ndarray:
-    """Exact Jaccard of set pairs ``(iu, ju)`` through a sparse binary product (row chunks)."""
+def _isin_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``np.isin(keys, sorted_keys)`` for a sorted, unique ``sorted_keys`` (binary search)."""
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    k = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return sorted_keys[k] == keys
+
+
+def _tfidf(sets, tf: np.ndarray):
+    """Rows of L2-normalised TF-IDF weights over the shingles of ``sets`` (CSR, float64).
+
+    The weighting of scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` (``1 + ln tf``
+    times the smoothed ``ln((1 + n) / (1 + df)) + 1``), on the hashed shingles the Jaccard
+    uses, so both measures see the same features; columns are the sorted distinct hashes.
+    """
     import scipy.sparse as sp
 
-    indptr, hashes = sets.indptr, sets.hashes
-    n = indptr.size - 1
-    out = np.zeros(iu.size, dtype=np.float64)
-    if hashes.size == 0 or iu.size == 0:
-        return out
-    _, cols = np.unique(hashes, return_inverse=True)
-    x = sp.csr_matrix((np.ones(cols.size, dtype=np.int32), cols.astype(np.int64), indptr),
-                      shape=(n, int(cols.max()) + 1))
-    sizes = np.diff(indptr)
-    xt = x.T.tocsr()
-    if chunk is None:  # bounded blocks: chunk x n dense cells at a time
-        chunk = max(1, min(512, _SIM_BLOCK_CELLS // max(n, 1)))
-    order = np.argsort(iu, kind="stable")
-    bounds = np.searchsorted(iu[order], np.arange(0, n + chunk, chunk))
-    for c in range(bounds.size - 1):
-        sel = order[bounds[c]:bounds[c + 1]]
-        if sel.size == 0:
-            continue
-        r0 = c * chunk
-        block = (x[r0:r0 + chunk] @ xt).toarray()
-        inter = block[iu[sel] - r0, ju[sel]].astype(np.float64)
-        union = sizes[iu[sel]] + sizes[ju[sel]] - inter
-        out[sel] = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
-    return out
+    n = len(sets)
+    if sets.hashes.size == 0:
+        return sp.csr_matrix((n, 0), dtype=np.float64)
+    _, cols, df = np.unique(sets.hashes, return_inverse=True, return_counts=True)
+    idf = np.log((1.0 + n) / (1.0 + df.astype(np.float64))) + 1.0
+    w = (1.0 + np.log(tf.astype(np.float64))) * idf[cols]
+    x = sp.csr_matrix((w, cols.astype(np.int64), sets.indptr), shape=(n, df.size))
+    sizes = np.diff(sets.indptr)
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(n), sizes), weights=w * w, minlength=n))
+    scale = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
+    x.data *= np.repeat(scale, sizes)
+    return x
+
+
+def _cosine_blocks(x, n: int):
+    """Row blocks of the upper triangle of ``x @ x.T``: ``(r0, r1, block)``, ``block`` the
+    dense ``(r1 - r0) x (n - r0)`` products of rows ``r0:r1`` with rows ``r0:n``.
+
+    The features shared by many rows (document frequency above ``n / 12``, the point where a
+    dense BLAS product beats the sparse one on this kind of data; at most
+    ``_DENSE_GRAM_BYTES`` of them as a dense matrix) are multiplied densely, the rest sparsely;
+    the two parts are added in a fixed order, so the result does not depend on the block size
+    or the number of BLAS threads (the summation order within each part is fixed).
+    """
+    block = max(1, min(n, _SIM_BLOCK_CELLS // max(n, 1)))
+    csc = x.tocsc()
+    df = np.diff(csc.indptr)
+    order = np.argsort(-df, kind="stable")
+    k = int(np.count_nonzero(df > n / _DENSE_DF_DIVISOR))
+    k = min(k, _DENSE_GRAM_BYTES // (8 * max(n, 1)))
+    dense_cols = np.sort(order[:k])
+    sparse_cols = np.sort(order[k:])
+    xd = csc[:, dense_cols].toarray() if k else None
+    xs = csc[:, sparse_cols].tocsr()
+    del csc
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        cb = (xs[r0:r1] @ xs[r0:].T).toarray()
+        if xd is not None:
+            cb += xd[r0:r1] @ xd[r0:].T
+        yield r0, r1, cb
 
 
 def _chronology(info: pd.DataFrame) -> np.ndarray:

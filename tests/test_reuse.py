@@ -653,6 +653,34 @@ def test_fitted_frames_identical_across_hash_seeds():
     assert all(int(line.split()[1]) > 0 for line in outs[0].splitlines()[:4])
 
 
+_BLOCKS = textwrap.dedent("""
+    import hashlib
+    import numpy as np, scipy.sparse as sp
+    from govtext.reuse import _cosine_blocks
+    rng = np.random.default_rng(7)
+    # 800 columns in about 300 of 1,200 rows (the dense BLAS part), 4,000 in about 24 (sparse)
+    x = sp.hstack([sp.random(1200, 800, density=0.25, random_state=rng),
+                   sp.random(1200, 4000, density=0.02, random_state=rng)]).tocsr()
+    assert np.count_nonzero(np.diff(x.tocsc().indptr) > 1200 / 12) >= 700
+    h = hashlib.sha256()
+    for r0, r1, cb in _cosine_blocks(x, 1200):
+        h.update(np.ascontiguousarray(cb).tobytes())
+    print(h.hexdigest())
+""")
+
+
+def test_cosine_blocks_identical_across_blas_thread_counts():
+    """The dense part goes through BLAS: its result must not depend on the thread count."""
+    outs = set()
+    for threads in ("1", "2", "4"):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads,
+                   MKL_NUM_THREADS=threads)
+        res = subprocess.run([sys.executable, "-c", _BLOCKS], capture_output=True, text=True,
+                             env=env, check=True)
+        outs.add(res.stdout)
+    assert len(outs) == 1 and len(outs.pop().strip()) == 64
+
+
 def test_refit_is_identical(seeds):
     a = ReuseDetector(**FAST).fit(seeds)
     b = ReuseDetector(**FAST).fit(list(reversed(list(seeds))))  # corpus order does not matter
@@ -678,3 +706,79 @@ def test_seed_boilerplate_scores_fall_back_to_the_corpus_band():
     want = report_measures(seeds).set_index("report_id")["boilerplate_lsl"]
     assert got.notna().all()
     pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False)
+
+
+# -- report similarity: TF-IDF on hashed shingles, blocked dense+sparse products ------------
+
+
+def _sklearn_tfidf_of_shingles(sets, tf):
+    """The reference: scikit-learn's TfidfVectorizer fed the very same shingles."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [np.repeat(sets[k], tf[sets.indptr[k]:sets.indptr[k + 1]]).astype(str).tolist()
+            for k in range(len(sets))]
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, lowercase=False)
+    return vec.fit_transform(docs)
+
+
+def test_tfidf_of_shingles_matches_scikit_learn(seeds):
+    from govtext._shingles import shingle_counts
+    from govtext.reuse import _tfidf
+
+    texts = [r.text for r in seeds] + ["", "公开"]
+    sets, tf = shingle_counts(texts, n=5, mask_digits=False)
+    ours = _tfidf(sets, tf)
+    ref = _sklearn_tfidf_of_shingles(sets, tf)
+    np.testing.assert_allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray(), atol=1e-12)
+    # term frequencies add up to the windows of each text
+    sizes = np.add.reduceat(tf, sets.indptr[:-1][sets.sizes > 0])
+    assert (sizes > 0).all() and ours.shape[0] == len(texts)
+    assert ours[len(texts) - 2].nnz == 0  # the empty text: a zero row, cosine 0 with everyone
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 40), block=st.integers(1, 2000), divisor=st.sampled_from([1, 12, 10**9]),
+       seed=st.integers(0, 2**16))
+def test_cosine_blocks_tile_the_upper_triangle(n, block, divisor, seed):
+    """Whatever the block size and the dense/sparse split, the blocks are the product."""
+    import scipy.sparse as sp
+
+    import govtext.reuse as reuse_mod
+
+    rng = np.random.default_rng(seed)
+    x = sp.random(n, 60, density=0.3, random_state=rng, format="csr")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_mod, "_SIM_BLOCK_CELLS", block)
+        mp.setattr(reuse_mod, "_DENSE_DF_DIVISOR", divisor)
+        _check_cosine_blocks(reuse_mod, x, n)
+
+
+def _check_cosine_blocks(reuse_mod, x, n):
+    full = (x @ x.T).toarray()
+    seen = np.zeros((n, n), dtype=bool)
+    for r0, r1, cb in reuse_mod._cosine_blocks(x, n):
+        assert cb.shape == (r1 - r0, n - r0)
+        np.testing.assert_allclose(cb, full[r0:r1, r0:], atol=1e-12)
+        seen[r0:r1, r0:] = True
+    assert seen[np.triu_indices(n)].all()
+
+
+def test_similarity_beyond_the_limit_keeps_close_and_passage_linked_pairs(synth_small):
+    corpus, _ = synth_small
+    every = ReuseDetector(**FAST).fit(corpus)  # 60 reports: every pair
+    cut = ReuseDetector(similarity_max_reports=10, **FAST).fit(corpus)
+    n = len(corpus)
+    assert len(every.similarity_) == n * (n - 1) // 2
+    linked = {tuple(sorted(p)) for p in zip(cut.passages_.report_a, cut.passages_.report_b)}
+    got = {tuple(sorted(p)) for p in zip(cut.similarity_.report_a, cut.similarity_.report_b)}
+    full = every.similarity_.assign(key=[tuple(sorted(p)) for p in zip(every.similarity_.report_a,
+                                                                         every.similarity_.report_b)])
+    want = set(full.key[full.cosine >= 0.3]) | linked
+    assert linked and got == want
+    # the kept rows carry the same values as in the full table
+    m = cut.similarity_.merge(every.similarity_, on=["report_a", "report_b"])
+    assert len(m) == len(cut.similarity_)
+    for c in ("jaccard", "cosine", "shared_units"):
+        assert (m[f"{c}_x"] == m[f"{c}_y"]).all(), c
+    # shared template sentences alone do not keep a pair
+    assert (every.similarity_.shared_units > 0).sum() > len(cut.similarity_)
