@@ -54,6 +54,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import re
@@ -176,7 +177,10 @@ def _word_hash(word: str) -> int:
 
 
 def _hash_units(units: Sequence[str]) -> np.ndarray:
-    return np.fromiter((_word_hash(u) for u in units), dtype=np.uint64, count=len(units))
+    got = list(map(_HASH_MEMO.get, units))
+    if None in got:
+        got = [_word_hash(u) if h is None else h for u, h in zip(units, got)]
+    return np.fromiter(got, dtype=np.uint64, count=len(units))
 
 
 def _ngram_key(units: Sequence[str]) -> int:
@@ -318,23 +322,36 @@ def _tokenizer_key(tokenizer: Any) -> str:
 
 
 def _intern_all(tokens: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sys.intern(t) for t in tokens)
+    return tuple(map(sys.intern, tokens))
+
+
+def _tag_texts(tokenizer: Any, texts: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Interned ``(tokens, tags)`` of each text, as ``tokenizer.pos_tag`` gives them.
+
+    A govtext :class:`~govtext.tokenize.Tokenizer` (whose ``pos_tag`` is not overridden) tags
+    the whole batch with one backend call; any other tokenizer is called text by text.
+    """
+    from govtext.tokenize import Tokenizer
+
+    intern = sys.intern
+    if isinstance(tokenizer, Tokenizer) and type(tokenizer).pos_tag is Tokenizer.pos_tag:
+        return [(tuple(map(intern, toks)), tuple(map(intern, tags)))
+                for toks, tags in tokenizer._pos_tag_many(texts)]
+    out = []
+    for s in texts:
+        pairs = tokenizer.pos_tag(s)
+        out.append((_intern_all(t for t, _ in pairs), _intern_all(g for _, g in pairs)))
+    return out
 
 
 def _tokenize_one(report: Any, tokenizer: Any, key: str) -> TokenizedReport:
     from govtext.sentences import sentence_spans
 
     text = report.text
-    sents, toks, tags, heads, secs = [], [], [], [], []
-    for a, b, sec, head in sentence_spans(report):
-        s = text[a:b]
-        pairs = tokenizer.pos_tag(s)
-        sents.append(s)
-        toks.append(_intern_all(t for t, _ in pairs))
-        tags.append(_intern_all(g for _, g in pairs))
-        heads.append(bool(head))
-        secs.append(sec)
-    stmts = []
+    spans = sentence_spans(report)
+    sents = [text[a:b] for a, b, _, _ in spans]
+    heads = tuple([bool(head) for _, _, _, head in spans])
+    secs = tuple([sec for _, _, sec, _ in spans])
     try:
         from govtext.statements import statements as _statements
 
@@ -343,11 +360,13 @@ def _tokenize_one(report: Any, tokenizer: Any, key: str) -> TokenizedReport:
         logger.warning("report %r: statements not extracted (%s); specificity_problems/measures are NaN",
                        report.id, exc)
         found = ()
-    for st in found:
-        pairs = tokenizer.pos_tag(st.text)
-        stmts.append((st.kind, st.text, _intern_all(t for t, _ in pairs), _intern_all(g for _, g in pairs)))
-    return TokenizedReport(report.id, tuple(sents), tuple(toks), tuple(tags), tuple(heads), tuple(secs),
-                           tuple(stmts), key)
+    found = list(found)
+    tagged = _tag_texts(tokenizer, sents + [st.text for st in found])
+    n = len(sents)
+    toks = tuple([tt for tt, _ in tagged[:n]])
+    tags = tuple([gg for _, gg in tagged[:n]])
+    stmts = tuple((st.kind, st.text, tt, gg) for st, (tt, gg) in zip(found, tagged[n:]))
+    return TokenizedReport(report.id, tuple(sents), toks, tags, heads, secs, stmts, key)
 
 
 def _is_report(obj: Any) -> bool:
@@ -496,20 +515,39 @@ class _Units:
         ]
 
 
+# token -> the units it contributes, per (unit, mask): a pure function of the token
+_UNIT_MEMO: dict[tuple[str, bool], dict[str, tuple[str, ...]]] = {}
+_UNIT_MEMO_MAX = 1_000_000
+
+
+def _token_units(t: str, unit: str, mask: bool) -> tuple[str, ...]:
+    if not _WORD_RE.search(t):
+        return ()
+    if mask and _NUMERIC_RE.fullmatch(t):
+        return (NUM_TOKEN,)
+    if unit == "char" and _HAN_RE.search(t):
+        return tuple(c for c in t if not c.isspace())
+    return (t,)
+
+
 def _unit_strings(tr: TokenizedReport, unit: str, mask: bool) -> tuple[list[str], list[int]]:
+    memo = _UNIT_MEMO.get((unit, mask))
+    if memo is None or len(memo) >= _UNIT_MEMO_MAX:
+        memo = _UNIT_MEMO[(unit, mask)] = {}
+    get = memo.__getitem__
+    chain = itertools.chain.from_iterable
     words: list[str] = []
     counts: list[int] = []
     for toks in tr.tokens:
+        try:
+            parts = list(map(get, toks))
+        except KeyError:
+            for t in toks:
+                if t not in memo:
+                    memo[t] = _token_units(t, unit, mask)
+            parts = list(map(get, toks))
         before = len(words)
-        for t in toks:
-            if not _WORD_RE.search(t):
-                continue
-            if mask and _NUMERIC_RE.fullmatch(t):
-                words.append(NUM_TOKEN)
-            elif unit == "char" and _HAN_RE.search(t):
-                words.extend(c for c in t if not c.isspace())
-            else:
-                words.append(t)
+        words.extend(chain(parts))
         counts.append(len(words) - before)
     return words, counts
 
@@ -1006,6 +1044,8 @@ def _in_titles(tokens: Sequence[str]) -> list[bool]:
 
 def _places_orgs(tokens: Sequence[str], tags: Sequence[str]) -> tuple[int, int]:
     """Place and organisation entities among tagged tokens (runs of ns/nt tokens)."""
+    if "ns" not in tags and "nt" not in tags:
+        return 0, 0
     cand = [i for i, g in enumerate(tags) if g == "ns" or g == "nt"]
     if not cand:
         return 0, 0

@@ -112,7 +112,7 @@ class Report:
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         # pickle (multiprocessing, joblib, Dask workers): ``meta`` is a read-only
         # MappingProxyType, which does not pickle, so it travels as a dict; cached derived
-        # structure (sections, metadata) travels with the report.
+        # structure (sections, metadata, the sentence layout) travels with the report.
         state = dict(self.__dict__)
         state["meta"] = dict(self.meta)
         return _rebuild_report, (state,)

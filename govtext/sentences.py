@@ -745,12 +745,34 @@ def _clean_heading_end(text: str, start: int, end: int) -> bool:
     return head != "" and (head[-1] in "。:;：；" or head.endswith(_HEADING_FINAL))
 
 
-def _layout(report) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]], list[tuple[int, int]]]:
+_LAYOUT_ATTR = "_govtext_layout"
+
+
+def _layout(report) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...]]:
     """(segments, headings, tables) of a report.
 
     ``segments``: (start, end, key) of each top-level section body (after its heading), minus
     tables; ``headings``: (start, end, key) of every section heading (all levels), minus tables.
+
+    Computed once per :class:`govtext.records.Report`: the result (three small tuples of span
+    tuples) is kept in the report's instance ``__dict__`` like its cached ``sections``, keyed by
+    the text it was computed from, and travels with the report when pickled. Other objects
+    (duck-typed reports) are laid out on every call.
     """
+    from govtext.records import Report
+
+    cacheable = isinstance(report, Report)
+    if cacheable:
+        got = report.__dict__.get(_LAYOUT_ATTR)
+        if got is not None and got[0] is report.text:
+            return got[1]
+    out = _compute_layout(report)
+    if cacheable:
+        report.__dict__[_LAYOUT_ATTR] = (report.text, out)
+    return out
+
+
+def _compute_layout(report) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...]]:
     text = report.text
     n = len(text)
     try:
@@ -797,7 +819,7 @@ def _layout(report) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, st
     headings = []
     for a, b, key in sorted(head_spans):
         headings.extend((x, y, key) for x, y in _subtract([(a, b)], tables))
-    return segments, headings, tables
+    return tuple(segments), tuple(headings), tuple(tables)
 
 
 def narrative_spans(report) -> tuple[tuple[int, int, str], ...]:

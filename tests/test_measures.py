@@ -514,3 +514,20 @@ def test_synthetic_report_measures(synth):
     assert len(m) == len(corpus) and m.boilerplate_lsl.notna().all()
     # template passages make up about 30 % of the narrative: most reports have some boilerplate
     assert (m.boilerplate_lsl > 0.1).mean() > 0.9
+
+
+def test_tokenize_batched_equals_sentence_by_sentence(seeds):
+    """The batched tagging of a govtext Tokenizer equals pos_tag called sentence by sentence."""
+
+    class PerSentence(Tokenizer):  # overriding pos_tag turns the batch path off
+        def pos_tag(self, text):
+            return super().pos_tag(text)
+
+    reports = list(seeds)[:4]
+    fast = tokenize_reports(reports, tokenizer=Tokenizer(normalize=False))
+    slow = tokenize_reports(reports, tokenizer=PerSentence(normalize=False))
+    for rid, tr in fast.items():
+        other = slow[rid]
+        assert (tr.sentences, tr.tokens, tr.tags, tr.headings, tr.sections, tr.statements) == (
+            other.sentences, other.tokens, other.tags, other.headings, other.sections, other.statements)
+    assert any(tr.statements for tr in fast.values())

@@ -478,3 +478,57 @@ def test_frames(seeds):
     empty = items_frame([])
     assert list(empty.columns) == ITEM_COLUMNS and len(empty) == 0
     assert isinstance(sentences_frame([]), pd.DataFrame)
+
+
+def test_layout_computed_once_per_report(seeds, monkeypatch):
+    import pickle
+
+    import govtext.tables as tables
+    from govtext.records import Report
+    from govtext.sentences import sentence_spans
+
+    r0 = seeds["004_3cd86ea425926f19"]
+    # a fresh report (no cached layout), sections computed beforehand
+    r = pickle.loads(pickle.dumps(Report(r0.id, r0.text, r0.raw, r0.source)))
+    _ = r.sections
+    expected_items, expected_spans = items(r0), sentence_spans(r0)
+    calls = []
+    real = tables.table_regions
+
+    def counting(report):
+        calls.append(1)
+        return real(report)
+
+    monkeypatch.setattr(tables, "table_regions", counting)
+    first = sentence_spans(r)
+    assert sentence_spans(r) == first
+    assert sentence_spans(r, clauses=True)
+    assert [(s.start, s.end) for s in sentences(r)] == [(a, b) for a, b, _, _ in first]
+    assert narrative_spans(r)
+    assert items(r) == expected_items
+    assert len(calls) == 1  # laid out once, whatever asks
+    # a pickled report carries its layout and gives the same spans without laying out again
+    back = pickle.loads(pickle.dumps(r))
+    assert sentence_spans(back) == first
+    assert len(calls) == 1
+    # a fresh pickled report (nothing cached) gives the same spans too
+    fresh = pickle.loads(pickle.dumps(Report(r0.id, r0.text, r0.raw, r0.source)))
+    assert sentence_spans(fresh) == first == expected_spans
+    assert len(calls) == 2
+
+
+def test_layout_of_duck_typed_report_is_not_cached(seeds, monkeypatch):
+    import types
+
+    import govtext.tables as tables
+    from govtext.sentences import sentence_spans
+
+    r0 = seeds["004_3cd86ea425926f19"]
+    duck = types.SimpleNamespace(id=r0.id, text=r0.text, sections=r0.sections)
+    expected = sentence_spans(r0)
+    calls = []
+    real = tables.table_regions
+    monkeypatch.setattr(tables, "table_regions", lambda rep: calls.append(1) or real(rep))
+    assert sentence_spans(duck) == sentence_spans(duck) == expected
+    assert len(calls) == 2
+    assert not any(k.startswith("_govtext") for k in vars(duck))

@@ -669,3 +669,18 @@ def test_no_stray_files(cache_dir):
     files = sorted(p.name for p in Path(cache_dir).rglob("*") if p.is_file())
     assert set(files) <= {"jieba.cache"}
     assert os.path.isdir(cache_dir)
+
+
+@pytest.mark.parametrize("params", [{}, {"drop_punct": True}, {"stopwords": "default"}, {"normalize": True}])
+def test_pos_tag_many_matches_pos_tag(params):
+    from govtext.datasets import load_seeds
+    from govtext.sentences import sentence_spans
+
+    tok = Tokenizer(**params)
+    texts = ["", "2024-01-22", "政务新媒体", "电话 0597—5731954,见lzq.gov.cn。", "a政务b公开c"]
+    for r in list(load_seeds())[:3]:
+        texts += [r.text[a:b] for a, b, _, _ in sentence_spans(r)]
+    got = tok._pos_tag_many(texts)
+    assert len(got) == len(texts)
+    for text, (toks, tags) in zip(texts, got):
+        assert list(zip(toks, tags)) == tok.pos_tag(text)
