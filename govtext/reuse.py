@@ -124,6 +124,8 @@ _FRAGMENT_MIN_SYMBOLS = 12
 _FAMILY_MAX_REPORTS = 10_000
 # Cells of one row block of the report cosine matrix (memory of the similarity stage).
 _SIM_BLOCK_CELLS = 4_000_000
+# Report pairs aligned per task (the unit of work sent to a joblib worker).
+_ALIGN_BATCH = 64
 # The dense part of the cosine product (see _cosine_blocks): features in more than
 # n / _DENSE_DF_DIVISOR reports, at most this many bytes of them.
 _DENSE_DF_DIVISOR = 12
@@ -169,6 +171,14 @@ def _check_bool(value: object, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise _param_error(name, "a bool", value)
     return bool(value)
+
+
+def _check_n_jobs(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value == 0:
+        raise _param_error("n_jobs", "None or a non-zero int (-1: one per core)", value)
+    return int(value)
 
 
 def _check_cohort(value: object) -> tuple[str, ...]:
@@ -407,6 +417,11 @@ class ReuseDetector(BaseEstimator):
         :attr:`report_scores_` and compute :attr:`yoy_` (this tokenises every report).
     random_state : int, default=0
         Seed of the MinHash permutations.
+    n_jobs : int, optional
+        Worker processes for the passage alignment (joblib; ``-1``: one per core; ``None``:
+        1 unless an enclosing ``joblib.parallel_config`` says otherwise, which is how the Dask
+        backend of :func:`govtext.analyze` sends the work to its cluster). The results do not
+        depend on it.
     progress : bool, default=False
         Show progress bars (tqdm, on stderr).
 
@@ -537,6 +552,7 @@ class ReuseDetector(BaseEstimator):
         family_threshold: float = 0.9,
         measures: bool = True,
         random_state: int = 0,
+        n_jobs: int | None = None,
         progress: bool = False,
     ) -> None:
         self.unit = unit
@@ -566,6 +582,7 @@ class ReuseDetector(BaseEstimator):
         self.family_threshold = family_threshold
         self.measures = measures
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.progress = progress
 
     # -- fitted attributes ------------------------------------------------------------------
@@ -627,6 +644,7 @@ class ReuseDetector(BaseEstimator):
                                              low=0.0, high=1.0),
             "measures": _check_bool(self.measures, "measures"),
             "random_state": _check_int(self.random_state, "random_state", low=0),
+            "n_jobs": _check_n_jobs(self.n_jobs),
             "progress": _check_bool(self.progress, "progress"),
         }
         return p
@@ -1015,32 +1033,39 @@ class ReuseDetector(BaseEstimator):
         other_pairs = sorted(k for k in anchors if k not in related)
         jobs = [(ra, rb, True) for ra, rb in rel_pairs] + [(ra, rb, False) for ra, rb in other_pairs]
         stats = {"n_related_pairs": len(rel_pairs), "n_anchor_pairs": len(other_pairs)}
-        it = progress_bar(jobs, desc="passages", unit="pair") if p["progress"] else jobs
         arrays = (units["rep"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy())
-        rows = []
-        cover: list[tuple[int, int, int, int, int, int]] = []
         masked: dict[int, str] = {}
-        min_len = p["min_passage_chars"]
-        for ra, rb, full in it:
-            for r in (ra, rb):
-                if r not in masked:
-                    masked[r] = _mask_structure(reports[r].text, units, r)
+
+        def text(r: int) -> str:
+            if r not in masked:
+                masked[r] = _mask_structure(reports[r].text, units, r)
+            return masked[r]
+
+        def task(ra: int, rb: int, full: bool) -> tuple:
+            a, b = text(ra), text(rb).translate(_FILL_B)
             spans = sorted(anchors.get((ra, rb), []))
             if full:
-                found = align_passages(masked[ra], masked[rb].translate(_FILL_B), n=p["ngram"],
-                                       mask_digits=p["mask_digits"])
-            else:
-                found = _align_windows(masked[ra], masked[rb].translate(_FILL_B), spans,
-                                       arrays, ra, rb, p)
-            for x in found:
-                if full:
-                    cover.append((ra, rb, x.a_start, x.a_end, x.b_start, x.b_end))
-                if full and x.matched_chars < min_len and not any(
-                        x.a_start < a1 and a0 < x.a_end and x.b_start < b1 and b0 < x.b_end
-                        for a0, a1, b0, b1 in spans):
-                    continue  # a short stock phrase, not anchored in a shared unit
-                rows.append((ra, x.a_start, x.a_end, rb, x.b_start, x.b_end, x.matched_chars,
-                             x.score, full))
+                return ra, rb, True, a, b, None, spans
+            wa = _windows(arrays, ra, [(a0, a1) for a0, a1, _, _ in spans])
+            wb = _windows(arrays, rb, [(b0, b1) for _, _, b0, b1 in spans])
+            pieces = [(x0, y0, a[x0:x1], b[y0:y1], (a0 - x0, a1 - x0, b0 - y0, b1 - y0))
+                      for (a0, a1, b0, b1), (x0, x1), (y0, y1) in zip(spans, wa, wb)]
+            return ra, rb, False, None, None, pieces, None
+
+        def batches():
+            for k in range(0, len(jobs), _ALIGN_BATCH):
+                yield [task(*job) for job in jobs[k:k + _ALIGN_BATCH]]
+
+        done = _map_batches(_align_batch, batches(), (p["ngram"], p["mask_digits"],
+                                                      p["min_passage_chars"]), p["n_jobs"])
+        if p["progress"]:
+            done = progress_bar(done, desc="passages", unit="batch",
+                                total=-(-len(jobs) // _ALIGN_BATCH))
+        rows = []
+        cover: list[tuple[int, int, int, int, int, int]] = []
+        for batch_rows, batch_cover in done:
+            rows.extend(batch_rows)
+            cover.extend(batch_cover)
         cover_frame = pd.DataFrame(cover, columns=["ra", "rb", "a_start", "a_end", "b_start",
                                                    "b_end"], dtype=np.int64)
         if not rows:
@@ -1656,20 +1681,52 @@ def _chronology(info: pd.DataFrame) -> np.ndarray:
     return pos
 
 
-def _align_windows(a: str, b: str, spans: list[tuple[int, int, int, int]], arrays: tuple,
-                   ra: int, rb: int, p: dict) -> list:
-    """Align only around anchor spans: the units holding them, plus one unit on each side."""
-    from govtext._align import Passage, align_passages
+def _align_batch(tasks: list[tuple], ngram: int, mask_digits: bool, min_len: int) -> tuple[list, list]:
+    """Align a batch of report pairs (runs in a worker with ``n_jobs``): the passage rows and,
+    for related pairs (aligned in full), the coverage rows.
 
-    wa = _windows(arrays, ra, [(a0, a1) for a0, a1, _, _ in spans])
-    wb = _windows(arrays, rb, [(b0, b1) for _, _, b0, b1 in spans])
-    out = {}
-    for (a0, a1, b0, b1), (x0, x1), (y0, y1) in zip(spans, wa, wb):
-        for q in align_passages(a[x0:x1], b[y0:y1], n=p["ngram"], mask_digits=p["mask_digits"],
-                                spans=[(a0 - x0, a1 - x0, b0 - y0, b1 - y0)]):
-            key = (q.a_start + x0, q.a_end + x0, q.b_start + y0, q.b_end + y0)
-            out[key] = Passage(*key, q.matched_chars, q.score)
-    return [out[k] for k in sorted(out)]
+    A task is ``(ra, rb, full, a, b, pieces, spans)``: related pairs carry both masked texts
+    and their anchor spans (a passage shorter than ``min_len`` aligned symbols that overlaps
+    no anchor is a stock phrase and dropped); other pairs carry only the windows around their
+    anchors, ``(x0, y0, window_a, window_b, anchor span in the windows)``.
+    """
+    from govtext._align import align_passages
+
+    rows, cover = [], []
+    for ra, rb, full, a, b, pieces, spans in tasks:
+        if full:
+            for x in align_passages(a, b, n=ngram, mask_digits=mask_digits):
+                cover.append((ra, rb, x.a_start, x.a_end, x.b_start, x.b_end))
+                if x.matched_chars < min_len and not any(
+                        x.a_start < a1 and a0 < x.a_end and x.b_start < b1 and b0 < x.b_end
+                        for a0, a1, b0, b1 in spans):
+                    continue  # a short stock phrase, not anchored in a shared unit
+                rows.append((ra, x.a_start, x.a_end, rb, x.b_start, x.b_end, x.matched_chars,
+                             x.score, True))
+            continue
+        # align only around the anchors: the units holding them plus one unit on each side
+        found = {}
+        for x0, y0, wa, wb, span in pieces:
+            for q in align_passages(wa, wb, n=ngram, mask_digits=mask_digits, spans=[span]):
+                key = (q.a_start + x0, q.a_end + x0, q.b_start + y0, q.b_end + y0)
+                found[key] = (q.matched_chars, q.score)
+        for key in sorted(found):
+            a0, a1, b0, b1 = key
+            rows.append((ra, a0, a1, rb, b0, b1, found[key][0], found[key][1], False))
+    return rows, cover
+
+
+def _map_batches(fn, batches, args: tuple, n_jobs: int | None):
+    """``fn(batch, *args)`` for each batch, results in batch order: in this process, or in
+    ``n_jobs`` joblib workers (loky processes by default; whatever backend an enclosing
+    ``joblib.parallel_config`` sets, e.g. Dask). The order of the results never depends on
+    the workers, so neither do the outputs."""
+    import joblib
+
+    if joblib.effective_n_jobs(n_jobs) == 1:
+        return (fn(batch, *args) for batch in batches)
+    par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
+    return par(joblib.delayed(fn)(batch, *args) for batch in batches)
 
 
 def _windows(arrays: tuple, rep: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

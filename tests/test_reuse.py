@@ -782,3 +782,19 @@ def test_similarity_beyond_the_limit_keeps_close_and_passage_linked_pairs(synth_
         assert (m[f"{c}_x"] == m[f"{c}_y"]).all(), c
     # shared template sentences alone do not keep a pair
     assert (every.similarity_.shared_units > 0).sum() > len(cut.similarity_)
+
+
+def test_n_jobs_gives_identical_frames(synth_small):
+    corpus, _ = synth_small
+    one = ReuseDetector(**FAST).fit(corpus)
+    two = ReuseDetector(n_jobs=2, **FAST).fit(corpus)
+    assert len(one.passages_) > 0
+    for name in ("units_", "pairs_", "clusters_", "passages_", "report_scores_", "similarity_",
+                 "families_"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), check_exact=True)
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, "2", True])
+def test_n_jobs_is_checked(seeds, bad):
+    with pytest.raises(InvalidParameterError, match="'n_jobs' parameter of ReuseDetector"):
+        ReuseDetector(n_jobs=bad).fit(seeds)
