@@ -122,6 +122,15 @@ class DaskExecutor:
                 logger.debug("closing %r failed", obj, exc_info=True)
 
 
+def _joblib_on(executor: DaskExecutor):
+    """A ``joblib.parallel_config`` that sends joblib work (the reuse stage's alignment and
+    tokenisation batches) to the executor's cluster; results keep their submission order."""
+    import joblib
+
+    _distributed()  # importing distributed registers joblib's "dask" backend
+    return joblib.parallel_config(backend="dask", n_jobs=-1, client=executor.client)
+
+
 def dask_executor(*, client: Any = None, n_workers: int | None = None,
                   npartitions: int | None = None) -> DaskExecutor:
     """An executor on ``client`` (a ``distributed.Client`` or a scheduler address), or on a

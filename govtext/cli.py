@@ -135,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--workers", type=int, metavar="N", default=None,
                    help="with --backend dask and no --scheduler: worker processes of the local cluster "
                         "(default: one per core)")
+    a.add_argument("-j", "--jobs", type=int, metavar="N", default=None,
+                   help="local backend: processes for the per-report stages and the reuse stage's "
+                        "alignment and tokenisation (-1: one per core; default 1); same tables")
     a.add_argument("--npartitions", type=int, metavar="N", default=None,
                    help="partitions of the corpus (default: 1,000 reports or rows each locally, four per "
                         "worker with dask); results do not depend on it")
@@ -366,6 +369,10 @@ def _scale_params(args: argparse.Namespace, params: dict[str, Any]) -> None:
         params["n_workers"] = args.workers
     if args.npartitions is not None:
         params["npartitions"] = args.npartitions
+    if args.jobs is not None:
+        if params.get("backend", "local") == "dask":
+            raise _Usage("--jobs is for the local backend; with --backend dask use --workers")
+        params["n_jobs"] = args.jobs
 
 
 def _analyze(args: argparse.Namespace) -> int:

@@ -129,7 +129,8 @@ def _fit_reuse(corpus: Corpus, params: dict) -> tuple[dict[str, pd.DataFrame], d
     """The reuse tables, plus the detector's seconds per step (``ReuseDetector.stats_``)."""
     from govtext.reuse import ReuseDetector
 
-    det = ReuseDetector(**params.get("reuse", {}), progress=params.get("progress", False))
+    kw = {"n_jobs": params.get("n_jobs"), **params.get("reuse", {})}
+    det = ReuseDetector(**kw, progress=params.get("progress", False))
     det.fit(corpus)
     steps = {k: float(v) for k, v in det.stats_.get("timings", {}).items() if k != "total"}
     return {name: getattr(det, f"{name}_").reset_index(drop=True) for name in REUSE_TABLES}, steps
@@ -163,6 +164,16 @@ BACKENDS = ("local", "dask")
 
 #: Reports (or table rows) per partition of the local backend when ``npartitions`` is None.
 LOCAL_PARTITION_SIZE = 1000
+#: Reports or rows per partition with the local backend and ``n_jobs`` processes.
+LOCAL_PARALLEL_PARTITION_SIZE = 250
+
+
+def _effective_jobs(n_jobs: int | None) -> int:
+    if n_jobs is None or n_jobs == 1:
+        return 1
+    import joblib
+
+    return joblib.effective_n_jobs(n_jobs)
 
 
 def _check_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -209,9 +220,15 @@ def _check_params(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_backend(backend: Any, npartitions: Any, n_workers: Any) -> None:
+def _check_backend(backend: Any, npartitions: Any, n_workers: Any, n_jobs: Any = None) -> None:
     if backend not in BACKENDS:
         msg = f"The 'backend' parameter of analyze must be one of {list(BACKENDS)}. Got {backend!r} instead."
+        raise InvalidParameterError(msg)
+    if n_jobs is not None and (not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0):
+        msg = f"The 'n_jobs' parameter of analyze must be None or a non-zero int (-1: one per core). Got {n_jobs!r} instead."
+        raise InvalidParameterError(msg)
+    if n_jobs is not None and backend == "dask":
+        msg = "The 'n_jobs' parameter of analyze is for backend='local'; the Dask backend uses the cluster's workers."
         raise InvalidParameterError(msg)
     for name, value in (("npartitions", npartitions), ("n_workers", n_workers)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
@@ -365,7 +382,8 @@ def _partitions(source: Any, params: dict, size_of: Callable[[int], int],
 
 def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *, errors: str = "skip",
             progress: bool = False, backend: str = "local", client: Any = None,
-            npartitions: int | None = None, n_workers: int | None = None, **params: Any) -> AnalysisResult:
+            npartitions: int | None = None, n_workers: int | None = None, n_jobs: int | None = None,
+            **params: Any) -> AnalysisResult:
     """Run the whole govtext pipeline on a corpus.
 
     Parameters
@@ -379,10 +397,11 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     progress : bool
         Progress bars on stderr.
     backend : {"local", "dask"}
-        ``"local"``: this process, partition after partition. ``"dask"``: the per-report
-        stages (and the reading of the inputs) run on the workers of a Dask cluster (needs
-        the ``dask`` extra); the reuse stage runs here on the whole corpus. Both backends give
-        identical tables (see ``docs/how-to/run-at-scale.md``).
+        ``"local"``: this machine, partition after partition (in ``n_jobs`` processes).
+        ``"dask"``: the per-report stages (and the reading of the inputs) run on the workers
+        of a Dask cluster (needs the ``dask`` extra); the reuse stage runs here on the whole
+        corpus and sends its passage alignment and tokenisation to the workers. Both backends
+        give identical tables (see ``docs/how-to/run-at-scale.md``).
     client : distributed.Client or str, optional
         With ``backend="dask"``: the client of an existing cluster, or a scheduler address
         (``"tcp://host:8786"``). Default: a ``LocalCluster`` of ``n_workers`` single-threaded
@@ -394,6 +413,10 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     n_workers : int, optional
         Worker processes of the ``LocalCluster`` started when ``client`` is None (default: one
         per core).
+    n_jobs : int, optional
+        With ``backend="local"``: processes (joblib) for the per-report stages and for the
+        reuse stage's alignment and tokenisation; ``-1`` one per core, default 1. The tables
+        do not depend on it, and it is not recorded in the manifest's parameters.
     **params
         Parameters of the stages (all recorded in the manifest): ``stages``, the stages to run
         (default all of :data:`STAGES`); ``reuse``, a mapping of :class:`govtext.ReuseDetector`
@@ -416,11 +439,12 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
 
     _check_errors(errors, "analyze")
     stage_params = _check_params(params)
-    _check_backend(backend, npartitions, n_workers)
+    _check_backend(backend, npartitions, n_workers, n_jobs)
     all_params = {"errors": errors, **stage_params}
     if not all_params["table"]:
         del all_params["table"]  # the manifest of report-file runs stays as it was
-    run_params = {**all_params, "table": stage_params["table"], "progress": progress}
+    run_params = {**all_params, "table": stage_params["table"], "progress": progress,
+                  "n_jobs": n_jobs}
     wanted = [s for s in PER_REPORT_STAGES if s in stage_params["stages"]]
     t0 = time.perf_counter()
     if backend == "dask":
@@ -432,14 +456,26 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         executor = None
 
         def size_of(n: int) -> int:
-            return max(1, -(-n // npartitions)) if npartitions else LOCAL_PARTITION_SIZE
+            if npartitions:
+                return max(1, -(-n // npartitions))
+            return LOCAL_PARTITION_SIZE if _effective_jobs(n_jobs) == 1 else LOCAL_PARALLEL_PARTITION_SIZE
 
     try:
         parts, corpus, inputs = _partitions(source, run_params, size_of, progress,
                                             remote_files=executor is not None)
         timings: dict[str, float] = {"read": time.perf_counter() - t0} if corpus is not None else {}
         t_parts = time.perf_counter()
-        if executor is None:
+        if executor is None and _effective_jobs(n_jobs) > 1:
+            import joblib
+
+            par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
+            results = par(joblib.delayed(_run_partition)(kind, payload, wanted, run_params)
+                          for kind, payload in parts)
+            if progress:
+                from govtext._progress import progress_bar
+
+                results = progress_bar(results, desc="partitions", unit="partition")
+        elif executor is None:
             results = (_run_partition(kind, payload, wanted, run_params) for kind, payload in parts)
             if progress:
                 from govtext._progress import progress_bar
@@ -468,9 +504,25 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
             frames = {name: [df] for name, df in res["tables"].items()}
         if backend == "dask":
             timings["partitions_wall"] = time.perf_counter() - t_parts
+    except BaseException:
+        if executor is not None:
+            executor.close()
+        raise
+    try:
+        return _whole_corpus_stages(reports, skip_rows, frames, stage_params, run_params, all_params,
+                                    timings, inputs, backend, executor)
     finally:
         if executor is not None:
             executor.close()
+
+
+def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_params: dict,
+                         run_params: dict, all_params: dict, timings: dict, inputs: list,
+                         backend: str, executor: Any) -> AnalysisResult:
+    """Gather the partitions into the corpus and its tables, then run the stages that compare
+    reports (with the Dask backend, their joblib work goes to the cluster)."""
+    import contextlib
+
     try:
         corpus = Corpus(reports, skip_rows)
     except ValueError as exc:  # the same id from two inputs (e.g. two tables named pages.csv)
@@ -484,7 +536,14 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
             continue
         t = time.perf_counter()
         if stage is _reuse:
-            out, steps = _fit_reuse(corpus, run_params)
+            if executor is not None:
+                from govtext._dask import _joblib_on
+
+                ctx = _joblib_on(executor)
+            else:
+                ctx = contextlib.nullcontext()
+            with ctx:
+                out, steps = _fit_reuse(corpus, run_params)
             timings.update({f"reuse.{k}": v for k, v in steps.items()})
         else:
             out = stage(corpus, run_params)

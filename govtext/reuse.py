@@ -126,6 +126,8 @@ _FAMILY_MAX_REPORTS = 10_000
 _SIM_BLOCK_CELLS = 4_000_000
 # Report pairs aligned per task (the unit of work sent to a joblib worker).
 _ALIGN_BATCH = 64
+# Reports tokenised per task for the measures (with n_jobs).
+_TOKENIZE_BATCH = 100
 # The dense part of the cosine product (see _cosine_blocks): features in more than
 # n / _DENSE_DF_DIVISOR reports, at most this many bytes of them.
 _DENSE_DF_DIVISOR = 12
@@ -1246,6 +1248,12 @@ class ReuseDetector(BaseEstimator):
         for k, name in enumerate(p["cohort"]):
             meta[name] = [c[k] for c in info["cohort"]]
         cache: dict = {}
+        # tokenising every report is the measures' main cost: in joblib workers with n_jobs
+        # (the cache then holds exactly what tokenize_reports would compute here)
+        batches = (reports[k:k + _TOKENIZE_BATCH] for k in range(0, len(reports), _TOKENIZE_BATCH))
+        if len(reports) > _TOKENIZE_BATCH and _parallel(p["n_jobs"]):
+            for got in _map_batches(_tokenize_batch, batches, (), p["n_jobs"]):
+                cache.update(got)
         yoy = None
         if hasattr(_measures, "report_measures"):
             # reports of cohorts too small for their own band are scored against the whole corpus
@@ -1716,6 +1724,19 @@ def _align_batch(tasks: list[tuple], ngram: int, mask_digits: bool, min_len: int
     return rows, cover
 
 
+def _tokenize_batch(reports: list) -> dict:
+    """:func:`govtext.measures.tokenize_reports` of a batch (runs in a worker with n_jobs)."""
+    from govtext.measures import tokenize_reports
+
+    return tokenize_reports(reports)
+
+
+def _parallel(n_jobs: int | None) -> bool:
+    import joblib
+
+    return joblib.effective_n_jobs(n_jobs) != 1
+
+
 def _map_batches(fn, batches, args: tuple, n_jobs: int | None):
     """``fn(batch, *args)`` for each batch, results in batch order: in this process, or in
     ``n_jobs`` joblib workers (loky processes by default; whatever backend an enclosing
@@ -1723,7 +1744,7 @@ def _map_batches(fn, batches, args: tuple, n_jobs: int | None):
     the workers, so neither do the outputs."""
     import joblib
 
-    if joblib.effective_n_jobs(n_jobs) == 1:
+    if not _parallel(n_jobs):
         return (fn(batch, *args) for batch in batches)
     par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
     return par(joblib.delayed(fn)(batch, *args) for batch in batches)

@@ -82,9 +82,51 @@ def test_dask_matches_local_on_the_seeds(client, seed_dir, tmp_path):
     assert dask.params["backend"] == "dask" and "partitions_wall" in dask.timings
 
 
-def test_dask_matches_local_on_a_synthetic_corpus(client, synthetic, synthetic_local, tmp_path):
+def _small_batches(monkeypatch):
+    """Batches small enough that the 60-report corpus makes many of them (set in this process,
+    where the batches are cut; the workers only run them)."""
+    import govtext.reuse as reuse_mod
+
+    monkeypatch.setattr(reuse_mod, "_TOKENIZE_BATCH", 7)
+    monkeypatch.setattr(reuse_mod, "_ALIGN_BATCH", 5)
+
+
+def test_dask_matches_local_on_a_synthetic_corpus(client, synthetic, synthetic_local, tmp_path,
+                                                   monkeypatch):
+    _small_batches(monkeypatch)  # the reuse stage's joblib batches run on the cluster
     dask = analyze(synthetic, backend="dask", client=client, npartitions=3)
     _assert_same(synthetic_local, dask, tmp_path, "local", "dask")
+
+
+def test_local_processes_match_one_process(synthetic, synthetic_local, tmp_path, monkeypatch):
+    _small_batches(monkeypatch)
+    two = analyze(synthetic, n_jobs=2, npartitions=5)
+    _assert_same(synthetic_local, two, tmp_path, "one", "two")
+    assert "n_jobs" not in two.params and len(two.tables["passages"]) > 0
+
+
+def test_reuse_batches_reach_the_dask_workers(client, synthetic, monkeypatch):
+    """The alignment and tokenisation batches are tasks of the cluster, not of the client."""
+    import govtext.reuse as reuse_mod
+
+    _small_batches(monkeypatch)
+    seen = []
+    real = reuse_mod._map_batches
+
+    def spy(fn, batches, args, n_jobs):
+        import joblib
+
+        seen.append((fn.__name__, joblib.effective_n_jobs(n_jobs)))
+        return real(fn, batches, args, n_jobs)
+
+    monkeypatch.setattr(reuse_mod, "_map_batches", spy)
+    with distributed.get_task_stream(client=client) as ts:
+        analyze(synthetic, backend="dask", client=client, npartitions=3)
+    assert {name for name, _ in seen} == {"_align_batch", "_tokenize_batch"}
+    assert all(jobs == 2 for _, jobs in seen)  # the cluster's two worker threads
+    names = {t["key"] if isinstance(t["key"], str) else str(t["key"]) for t in ts.data}
+    for fn in ("_align_batch", "_tokenize_batch"):  # joblib's task keys name the function
+        assert any(fn in k for k in names), (fn, sorted(names)[:5])
 
 
 def test_dask_reads_table_rows_on_the_workers(client, synthetic, tmp_path):
@@ -107,6 +149,9 @@ def test_dask_reads_table_rows_on_the_workers(client, synthetic, tmp_path):
     ({"backend": "spark"}, "'backend'"),
     ({"npartitions": 0}, "'npartitions'"),
     ({"backend": "dask", "client": 3}, "'client'"),
+    ({"n_jobs": 0}, "'n_jobs'"),
+    ({"n_jobs": 1.5}, "'n_jobs'"),
+    ({"backend": "dask", "n_jobs": 2}, "'n_jobs'.*local"),
 ])
 def test_bad_backend_parameters(seed_dir, kw, match):
     with pytest.raises(InvalidParameterError, match=match):
@@ -136,6 +181,12 @@ def test_cli_runs_tables_on_a_dask_scheduler(client, seed_dir, tmp_path, capsys)
     capsys.readouterr()
     assert main(["analyze", *common, "--out", str(tmp_path / "x"), "--workers", "2"]) == EXIT_USAGE
     assert "--backend dask" in capsys.readouterr().err
+    assert main(["analyze", *common, "--out", str(tmp_path / "j2"), "--jobs", "2"]) == EXIT_OK
+    assert {f.name: f.read_bytes() for f in sorted((tmp_path / "j2").glob("*.csv"))} == local
+    capsys.readouterr()
+    assert main(["analyze", *common, "--out", str(tmp_path / "y"), "--backend", "dask",
+                 "--scheduler", client.scheduler.address, "--jobs", "2"]) == EXIT_USAGE
+    assert "--workers" in capsys.readouterr().err
 
 
 def test_dask_reads_folders_with_clashing_names_like_read_reports(client, seeds, tmp_path):
