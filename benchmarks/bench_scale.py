@@ -15,6 +15,7 @@ Usage::
 
     python benchmarks/bench_scale.py                          # sizes 1000 10000, Dask on 1000
     python benchmarks/bench_scale.py --sizes 1000 10000 100000 --dask-size 10000
+    python benchmarks/bench_scale.py --sizes 10000 --no-dask --jobs 2   # local, two processes
     python benchmarks/bench_scale.py --sizes 1000 --no-dask --stages structure tables statements
     python benchmarks/bench_scale.py --json out.json
 
@@ -111,7 +112,8 @@ def child(args: argparse.Namespace) -> None:
         res = analyze(args.child, backend="dask", client=client, table={"id": "id"}, **kw)
     else:
         start = 0.0
-        res = analyze(args.child, table={"id": "id"}, **kw)
+        jobs = {"n_jobs": args.workers} if args.workers > 1 else {}
+        res = analyze(args.child, table={"id": "id"}, **jobs, **kw)
     wall = time.perf_counter() - t
     if args.backend == "dask":
         client.close()
@@ -213,6 +215,8 @@ def main() -> None:
     ap.add_argument("--dask-size", type=int, default=1000, help="corpus size of the local/Dask comparison")
     ap.add_argument("--no-dask", action="store_true", help="skip the local vs Dask comparison")
     ap.add_argument("--stages", nargs="+", default=None, help="stages to run (default: all)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="processes of the local runs (analyze(n_jobs=...); printed as w=)")
     ap.add_argument("--cache", default=os.environ.get("GOVTEXT_BENCH_CACHE",
                                                       str(Path(tempfile.gettempdir()) / "govtext-bench")))
     ap.add_argument("--json", default=None, help="write every run to this JSON file")
@@ -249,7 +253,7 @@ def main() -> None:
     runs = []
     sizes = sorted(set(args.sizes))
     for n in sizes:
-        r = run(corpus_path(n, cache), "local", 1, args.stages)
+        r = run(corpus_path(n, cache), "local", args.jobs, args.stages)
         r["size"] = n
         runs.append(r)
         print(fmt_run(r), flush=True)
