@@ -907,25 +907,28 @@ class ReuseDetector(BaseEstimator):
             ag = info["agency_key"].to_numpy()
             yr = info["yearf"].to_numpy()
             ck = info["cohort_key"].to_numpy()
-            # (unit, other report) for every match in another report, both directions
-            e = pd.DataFrame({"unit": np.r_[a, b], "s": np.r_[rep[b], rep[a]]})
-            e = e.drop_duplicates().sort_values(["unit", "s"], kind="stable")
-            e["r"] = rep[e["unit"].to_numpy()]
-            s_arr = e["s"].to_numpy()
-            u_arr = e["unit"].to_numpy()
-            idx = np.unique(u_arr)
-            g = e.groupby("unit", sort=True)
-            k = g.size().to_numpy() + 1  # reports holding the unit or a match of it
+            # (unit, other report) for every match in another report, both directions, unique
+            # and sorted by (unit, report): numpy keys, not a DataFrame (boilerplate repeated
+            # by thousands of reports gives tens of millions of these)
+            nr1 = np.int64(len(info) + 1)
+            key = _sorted_unique(np.concatenate([a.astype(np.int64) * nr1 + rep[b],
+                                                 b.astype(np.int64) * nr1 + rep[a]]))
+            u_arr = key // nr1
+            s_arr = key - u_arr * nr1
+            del key
+            r_arr = rep[u_arr]
+            first = np.flatnonzero(np.r_[True, u_arr[1:] != u_arr[:-1]])
+            idx = u_arr[first]
+            per_unit = np.diff(np.r_[first, u_arr.size])
+            ei = np.repeat(np.arange(idx.size), per_unit)  # row -> position of its unit in idx
+            k = per_unit + 1  # reports holding the unit or a match of it
             n_reports[idx] = k
-            e["s_agency"] = ag[s_arr]
-            own_ag = ag[rep[idx]]
-            other_ag = e.loc[e["s_agency"].to_numpy() != ag[rep[u_arr]]].groupby(
-                "unit")["s_agency"].nunique()
-            n_agencies[idx] = 1 + other_ag.reindex(idx).fillna(0).to_numpy(np.int64)
-            del own_ag
+            s_ag = ag[s_arr]
+            other = s_ag != ag[r_arr]
+            n_agencies[idx] = 1 + _distinct_per_group(ei[other], s_ag[other], idx.size)
             # template: share of the unit's cohort holding it (its own report included)
-            same_cohort = ck[s_arr] == ck[rep[u_arr]]
-            cnt = 1 + pd.Series(same_cohort).groupby(u_arr).sum().reindex(idx).to_numpy(np.int64)
+            same_cohort = ck[s_arr] == ck[r_arr]
+            cnt = 1 + np.bincount(ei[same_cohort], minlength=idx.size).astype(np.int64)
             share = cnt / cohort_size[idx]
             boiler[idx] = share
             tmpl = (share >= p["template_share"] - 1e-12) & (cnt >= p["template_min_reports"])
@@ -933,13 +936,12 @@ class ReuseDetector(BaseEstimator):
             spread = (n_agencies[idx] >= min_ag) if min_ag else np.zeros(idx.size, dtype=bool)
             pos = np.full(n, -1, dtype=np.int64)
             pos[idx] = np.arange(idx.size)
-            ei = pos[u_arr]
             w = units["n_chars"].to_numpy()[u_arr] / (k[ei] - 1.0)
 
             def relations(tm: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
                 """Reuse relations: reports sharing enough non-template text."""
                 free = ~tm[ei] & (k[ei] <= p["relation_max_reports"])
-                sup = (pd.DataFrame({"r": e["r"].to_numpy()[free], "s": s_arr[free],
+                sup = (pd.DataFrame({"r": r_arr[free], "s": s_arr[free],
                                      "chars": w[free], "units": np.ones(int(free.sum()))})
                        .groupby(["r", "s"], sort=True)[["chars", "units"]].sum().reset_index())
                 sup = sup.astype({"r": "int64", "s": "int64", "chars": "float64",
@@ -955,20 +957,20 @@ class ReuseDetector(BaseEstimator):
             support, ok, free = relations(tmpl)
             if spread.any():
                 cand = spread
-                e_key = e["r"].to_numpy(np.int64) * (len(info) + 1) + s_arr
-                other = e["s_agency"].to_numpy() != ag[rep[u_arr]]
+                # only the rows of candidate units, in other agencies' reports, matter
+                sel = np.flatnonzero(cand[ei] & other)
+                e_key = r_arr[sel].astype(np.int64) * nr1 + s_arr[sel]
                 for _ in range(2):
-                    rel_key = (ok["r"].to_numpy(np.int64) * (len(info) + 1)
-                               + ok["s"].to_numpy(np.int64))
-                    unrel = ~np.isin(e_key, rel_key) & other
-                    n_unrel = (pd.Series(e["s_agency"].to_numpy()[unrel]).groupby(u_arr[unrel])
-                               .nunique().reindex(idx).fillna(0).to_numpy(np.int64))
+                    rel_key = ok["r"].to_numpy(np.int64) * nr1 + ok["s"].to_numpy(np.int64)
+                    unrel = sel[~np.isin(e_key, rel_key)]
+                    n_unrel = _distinct_per_group(ei[unrel], s_ag[unrel], idx.size)
                     spread = cand & (1 + n_unrel >= min_ag)
                     support, ok, free = relations(tmpl | spread)
             tmpl = tmpl | spread
             lab = np.where(tmpl, "template", "own").astype(object)
             src = np.full(idx.size, -1, dtype=np.int64)
-            links = e.loc[free, ["unit", "r", "s"]].merge(ok, on=["r", "s"])
+            links = pd.DataFrame({"unit": u_arr[free], "r": r_arr[free],
+                                  "s": s_arr[free]}).merge(ok, on=["r", "s"])
             if len(links):
                 li = pos[links["unit"].to_numpy()]
                 sy = yr[links["s"].to_numpy()]
@@ -1616,6 +1618,27 @@ def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.D
     rep = np.where(mine, s_rep, f_rep).astype(np.int64)
     year = np.where(mine, s_year, f_year)
     return pd.DataFrame({"rep": rep, "year": year})
+
+
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an int array by sorting (numpy 2's hash-based unique is several times
+    slower on tens of millions of keys)."""
+    x = np.sort(a)
+    if x.size < 2:
+        return x
+    keep = np.empty(x.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
+def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
+    """Number of distinct ``value`` per ``group`` (``0 .. n_groups - 1``; int64 values >= 0)."""
+    if group.size == 0:
+        return np.zeros(n_groups, dtype=np.int64)
+    span = np.int64(int(value.max()) + 1)
+    pairs = _sorted_unique(group.astype(np.int64) * span + value.astype(np.int64))
+    return np.bincount(pairs // span, minlength=n_groups).astype(np.int64)
 
 
 def _isin_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:

@@ -798,3 +798,15 @@ def test_n_jobs_gives_identical_frames(synth_small):
 def test_n_jobs_is_checked(seeds, bad):
     with pytest.raises(InvalidParameterError, match="'n_jobs' parameter of ReuseDetector"):
         ReuseDetector(n_jobs=bad).fit(seeds)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 6)), max_size=80))
+def test_distinct_per_group_counts_like_pandas(rows):
+    from govtext.reuse import _distinct_per_group, _sorted_unique
+
+    g = np.array([r[0] for r in rows], dtype=np.int64)
+    v = np.array([r[1] for r in rows], dtype=np.int64)
+    want = pd.Series(v).groupby(g).nunique().reindex(range(10)).fillna(0).to_numpy(np.int64)
+    assert _distinct_per_group(g, v, 10).tolist() == want.tolist()
+    assert _sorted_unique(v).tolist() == sorted(set(v.tolist()))
