@@ -913,22 +913,26 @@ class ReuseDetector(BaseEstimator):
             nr1 = np.int64(len(info) + 1)
             key = _sorted_unique(np.concatenate([a.astype(np.int64) * nr1 + rep[b],
                                                  b.astype(np.int64) * nr1 + rep[a]]))
-            u_arr = key // nr1
-            s_arr = key - u_arr * nr1
+            # int32 columns: half the memory of these (row count) arrays
+            u_arr = (key // nr1).astype(np.int32)
+            s_arr = (key % nr1).astype(np.int32)
             del key
-            r_arr = rep[u_arr]
+            r_arr = rep[u_arr].astype(np.int32)
             first = np.flatnonzero(np.r_[True, u_arr[1:] != u_arr[:-1]])
-            idx = u_arr[first]
+            idx = u_arr[first].astype(np.int64)
             per_unit = np.diff(np.r_[first, u_arr.size])
-            ei = np.repeat(np.arange(idx.size), per_unit)  # row -> position of its unit in idx
+            del first
+            # row -> position of its unit in idx
+            ei = np.repeat(np.arange(idx.size, dtype=np.int32), per_unit)
             k = per_unit + 1  # reports holding the unit or a match of it
             n_reports[idx] = k
-            s_ag = ag[s_arr]
+            s_ag = ag[s_arr].astype(np.int32)
             other = s_ag != ag[r_arr]
             n_agencies[idx] = 1 + _distinct_per_group(ei[other], s_ag[other], idx.size)
             # template: share of the unit's cohort holding it (its own report included)
             same_cohort = ck[s_arr] == ck[r_arr]
             cnt = 1 + np.bincount(ei[same_cohort], minlength=idx.size).astype(np.int64)
+            del same_cohort
             share = cnt / cohort_size[idx]
             boiler[idx] = share
             tmpl = (share >= p["template_share"] - 1e-12) & (cnt >= p["template_min_reports"])
@@ -936,13 +940,16 @@ class ReuseDetector(BaseEstimator):
             spread = (n_agencies[idx] >= min_ag) if min_ag else np.zeros(idx.size, dtype=bool)
             pos = np.full(n, -1, dtype=np.int64)
             pos[idx] = np.arange(idx.size)
-            w = units["n_chars"].to_numpy()[u_arr] / (k[ei] - 1.0)
+            n_chars = units["n_chars"].to_numpy()
+            small = k <= p["relation_max_reports"]
 
             def relations(tm: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
                 """Reuse relations: reports sharing enough non-template text."""
-                free = ~tm[ei] & (k[ei] <= p["relation_max_reports"])
-                sup = (pd.DataFrame({"r": r_arr[free], "s": s_arr[free],
-                                     "chars": w[free], "units": np.ones(int(free.sum()))})
+                free = np.flatnonzero((~tm & small)[ei])
+                w = n_chars[u_arr[free]] / (k[ei[free]] - 1.0)
+                sup = (pd.DataFrame({"r": r_arr[free].astype(np.int64),
+                                     "s": s_arr[free].astype(np.int64),
+                                     "chars": w, "units": np.ones(free.size)})
                        .groupby(["r", "s"], sort=True)[["chars", "units"]].sum().reset_index())
                 sup = sup.astype({"r": "int64", "s": "int64", "chars": "float64",
                                   "units": "int64"})
@@ -959,7 +966,7 @@ class ReuseDetector(BaseEstimator):
                 cand = spread
                 # only the rows of candidate units, in other agencies' reports, matter
                 sel = np.flatnonzero(cand[ei] & other)
-                e_key = r_arr[sel].astype(np.int64) * nr1 + s_arr[sel]
+                e_key = r_arr[sel].astype(np.int64) * nr1 + s_arr[sel].astype(np.int64)
                 for _ in range(2):
                     rel_key = ok["r"].to_numpy(np.int64) * nr1 + ok["s"].to_numpy(np.int64)
                     unrel = sel[~np.isin(e_key, rel_key)]
@@ -969,8 +976,9 @@ class ReuseDetector(BaseEstimator):
             tmpl = tmpl | spread
             lab = np.where(tmpl, "template", "own").astype(object)
             src = np.full(idx.size, -1, dtype=np.int64)
-            links = pd.DataFrame({"unit": u_arr[free], "r": r_arr[free],
-                                  "s": s_arr[free]}).merge(ok, on=["r", "s"])
+            links = pd.DataFrame({"unit": u_arr[free].astype(np.int64),
+                                  "r": r_arr[free].astype(np.int64),
+                                  "s": s_arr[free].astype(np.int64)}).merge(ok, on=["r", "s"])
             if len(links):
                 li = pos[links["unit"].to_numpy()]
                 sy = yr[links["s"].to_numpy()]
