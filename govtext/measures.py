@@ -1337,11 +1337,32 @@ def report_measures(corpus: Any, *, tokenizer: Any = None, ngram: int = 4, df_lo
     rows = []
     for rid in sorted(toks):
         tr = toks[rid]
-        u = _memo_units(memo, tr, "word", mask_numbers)
-        row = _report_row(tr, u, redundancy_ngram)
+        got = cache.get(_row_key(tr, redundancy_ngram, mask_numbers)) if cache is not None else None
+        if isinstance(got, dict):
+            row = dict(got)  # precomputed by _precompute (e.g. in a worker process)
+        else:
+            row = _report_row(tr, _memo_units(memo, tr, "word", mask_numbers), redundancy_ngram)
         row["boilerplate_lsl"] = bp[rid]
         rows.append(row)
     return _measure_frame(rows)
+
+
+def _row_key(tr: TokenizedReport, redundancy_ngram: int, mask_numbers: bool) -> tuple:
+    """Cache key of a report's measures row (everything but the corpus-level boilerplate)."""
+    return ("_row", tr.report_id, tr.key, int(redundancy_ngram), bool(mask_numbers))
+
+
+def _precompute(reports: list, *, redundancy_ngram: int = 10, mask_numbers: bool = True) -> dict:
+    """What :func:`report_measures` (default tokenizer) computes per report, as cache entries:
+    the :class:`TokenizedReport` under the report id and its measures row under
+    :func:`_row_key`. Worker processes run this on batches of reports (the reuse stage's
+    ``n_jobs``); the entries are exactly what ``report_measures`` would compute itself."""
+    out: dict = {}
+    for rid, tr in tokenize_reports(reports).items():
+        out[rid] = tr
+        out[_row_key(tr, redundancy_ngram, mask_numbers)] = _report_row(
+            tr, _units(tr, "word", mask_numbers), redundancy_ngram)
+    return out
 
 
 def _measure_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -1258,8 +1258,9 @@ class ReuseDetector(BaseEstimator):
         for k, name in enumerate(p["cohort"]):
             meta[name] = [c[k] for c in info["cohort"]]
         cache: dict = {}
-        # tokenising every report is the measures' main cost: in joblib workers with n_jobs
-        # (the cache then holds exactly what tokenize_reports would compute here)
+        # tokenising every report and its per-report measures are the measures' main cost: in
+        # joblib workers with n_jobs (the cache then holds exactly what report_measures and
+        # year_over_year would compute here)
         batches = (reports[k:k + _TOKENIZE_BATCH] for k in range(0, len(reports), _TOKENIZE_BATCH))
         if len(reports) > _TOKENIZE_BATCH and _parallel(p["n_jobs"]):
             for got in _map_batches(_tokenize_batch, batches, (), p["n_jobs"]):
@@ -1756,10 +1757,11 @@ def _align_batch(tasks: list[tuple], ngram: int, mask_digits: bool, min_len: int
 
 
 def _tokenize_batch(reports: list) -> dict:
-    """:func:`govtext.measures.tokenize_reports` of a batch (runs in a worker with n_jobs)."""
-    from govtext.measures import tokenize_reports
+    """The tokens and per-report measures rows of a batch, as entries of the measures' cache
+    (runs in a worker with n_jobs; see :func:`govtext.measures._precompute`)."""
+    from govtext.measures import _precompute
 
-    return tokenize_reports(reports)
+    return _precompute(reports)
 
 
 def _parallel(n_jobs: int | None) -> bool:

@@ -531,3 +531,20 @@ def test_tokenize_batched_equals_sentence_by_sentence(seeds):
         assert (tr.sentences, tr.tokens, tr.tags, tr.headings, tr.sections, tr.statements) == (
             other.sentences, other.tokens, other.tags, other.headings, other.sections, other.statements)
     assert any(tr.statements for tr in fast.values())
+
+
+def test_precomputed_rows_are_what_report_measures_computes():
+    """The reuse stage's workers fill the cache with _precompute: the same frame results."""
+    from govtext.datasets import load_seeds
+    from govtext.measures import _precompute, report_measures
+
+    seeds = list(load_seeds())
+    plain = report_measures(seeds)
+    cache = _precompute(seeds)
+    assert sum(isinstance(k, tuple) for k in cache) == len(seeds)
+    pre = report_measures(seeds, cache=cache)
+    pd.testing.assert_frame_equal(plain, pre, check_exact=True)
+    # a row computed under other parameters is not used
+    other = report_measures(seeds, cache=dict(cache), redundancy_ngram=5)
+    pd.testing.assert_frame_equal(other, report_measures(seeds, redundancy_ngram=5), check_exact=True)
+    assert not plain["redundancy"].equals(other["redundancy"])
