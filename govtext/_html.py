@@ -28,6 +28,30 @@ _BLOCK_TAGS = frozenset(
 )
 _HAN_RE = re.compile("[\u3400-\u9fff]")
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
+# Characters lxml keeps from a recovered parse but refuses to write back into a tree.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _drop_tree(el) -> None:
+    """``el.drop_tree()``: the element goes, its tail joins the text before it. lxml refuses to
+    write text holding characters XML forbids (a form feed in a scraped page), and its
+    ``drop_tree`` would then fail half-way; such characters become spaces here, as the
+    whitespace rules make them anyway."""
+    parent, prev = el.getparent(), el.getprevious()
+    tail = el.tail or ""
+    if tail:
+        joined = (prev.tail if prev is not None else parent.text) or ""
+        joined += tail
+        if _NOT_XML_RE.search(joined):
+            joined = _NOT_XML_RE.sub(" ", joined)
+        el.tail = None
+    parent.remove(el)
+    if tail:
+        if prev is not None:
+            prev.tail = joined
+        else:
+            parent.text = joined
+
 
 
 def looks_like_html(head: bytes) -> bool:
@@ -66,6 +90,12 @@ def _scores(root) -> dict:
     return score
 
 
+# Phrasing elements: their siblings' text is part of the same paragraph, so the descent towards
+# the main content never enters one.
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "label", "mark",
+                          "q", "s", "small", "span", "strike", "strong", "sub", "sup", "u"})
+
+
 def _main_content(body):
     """Descend from ``body`` into the child that holds the page's text, as long as what is left
     beside it is negligible: at most 10 characters (or 1 %) of non-link Chinese text. Link text
@@ -81,7 +111,13 @@ def _main_content(body):
         if not children:
             return node
         best = max(children, key=lambda c: score.get(c, 0))  # first of equals: document order
-        if score.get(best, 0) < here - max(10, 0.01 * here) or best.tag in ("table", "tr", "td", "th", "tbody", "thead"):
+        got = score.get(best, 0)
+        if got < here - max(10, 0.01 * here) or best.tag in ("table", "tr", "td", "th", "tbody", "thead"):
+            return node
+        if got < 0.9 * here or best.tag in _INLINE_TAGS:
+            # a small page, or a phrase of a paragraph: what lies beside the child is content
+            # (a heading, the paragraph's own words), not chrome; keep it (chrome lines are
+            # removed by normalisation anyway)
             return node
         if any(c is not best and (c.tag == "table" or c.find(".//table") is not None) for c in children):
             return node  # a table beside it is content
@@ -116,7 +152,7 @@ def _render(root) -> str:
         else:
             if tag in _BLOCK_TAGS:
                 out.append("\n")
-            if el.tail:
+            if el.tail and el is not root:  # the root's tail lies outside it
                 out.append(_SPACE_RE.sub(" ", el.tail))
     text = "".join(out)
     lines = [ln.strip(" ") for ln in text.split("\n")]
@@ -172,7 +208,7 @@ def html_to_text(markup: str, *, source: str | None = None) -> tuple[str, str | 
     title = title or None
     for bad in list(doc.iter(*_DROP_TAGS)):
         if bad.getparent() is not None:
-            bad.drop_tree()
+            _drop_tree(bad)
     body = doc.find("body")
     if body is None:
         body = doc if doc.tag == "body" else None

@@ -307,3 +307,21 @@ def test_reports_pickle_with_their_metadata_and_cached_structure(seeds):
     assert [s.key for s in c.sections] == [s.key for s in r.sections]
     with pytest.raises(TypeError):
         c.meta["year"] = 2014  # still read-only
+
+
+@pytest.mark.parametrize(("markup", "want"), [
+    # a form feed in the tail of a dropped <script>: lxml will not write it back (atheris found it)
+    ("<html><body><p>甲<script>x()</script>\x0c乙<b>戊</b><style>a{}</style>\x0c己</p></body></html>",
+     "甲 乙戊 己"),
+    # the descent never enters a phrase of a paragraph, nor leaves a heading of a small page behind
+    ("<html><body><div><p>一、总体情况。甲乙<b>戊</b>己</p><p>二、主动公开</p></div></body></html>",
+     "一、总体情况。甲乙戊己\n二、主动公开"),
+    ("<html><body><p>本机关<span>主动公开</span>信息</p></body></html>", "本机关主动公开信息"),
+    # a long article beside a little chrome: the article alone (the 90 % rule lets it descend)
+    ("<html><body><div>当前位置<div id='zoom'><p>" + "政府信息公开工作年度报告正文" * 20
+     + "</p></div></div></body></html>", "政府信息公开工作年度报告正文" * 20),
+])
+def test_html_main_content_keeps_every_sentence(markup, want):
+    from govtext._html import html_to_text
+
+    assert html_to_text(markup)[0] == want
