@@ -1426,13 +1426,17 @@ class ReuseDetector(BaseEstimator):
     def _pair_frame(pairs: dict, units: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
         rep = units["rep"].to_numpy()
         ra, rb = rep[pairs["a"]], rep[pairs["b"]]
+        # copy=False: the frame takes the detector's arrays over (millions of pairs in a large
+        # corpus; a copy would double the memory at the very end of fit)
         out = pd.DataFrame({
-            "unit_a": pairs["a"].astype(np.int64), "unit_b": pairs["b"].astype(np.int64),
+            "unit_a": pairs["a"].astype(np.int64, copy=False),
+            "unit_b": pairs["b"].astype(np.int64, copy=False),
             "report_a": _obj(ids[ra] if ra.size else []),
             "report_b": _obj(ids[rb] if rb.size else []),
-            "jaccard": pairs["jaccard"], "containment": pairs["containment"],
+            "jaccard": pairs["jaccard"].astype(np.float64, copy=False),
+            "containment": pairs["containment"].astype(np.float64, copy=False),
             "same_report": ra == rb,
-        })
+        }, copy=False)
         return out.astype({"report_a": object, "report_b": object, "same_report": bool})
 
     # -- helpers for users -------------------------------------------------------------------
