@@ -297,18 +297,24 @@ def expand_duplicates(
     gs = groups.sizes
     mem, gip = groups.members, groups.indptr
     set_sizes = np.diff(indptr)[groups.reps]
-    # cross-group pairs
+    # cross-group pairs (built column by column, each temporary freed as soon as it is used:
+    # boilerplate shared by thousands of units expands to tens of millions of pairs)
     g1, g2 = pairs.i, pairs.j
     c = gs[g1] * gs[g2]
     tot = int(c.sum())
     pidx = np.repeat(np.arange(g1.size, dtype=np.int64), c)
-    e = np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+    e = np.arange(tot, dtype=np.int64)
+    e -= np.repeat(np.cumsum(c) - c, c)
     w2 = gs[g2][pidx]
-    ai = [mem[gip[g1][pidx] + e // w2]]
-    bj = [mem[gip[g2][pidx] + e % w2]]
-    inter = [pairs.intersection[pidx]]
-    jac = [pairs.jaccard[pidx]]
-    con = [pairs.containment[pidx]]
+    q, r = np.divmod(e, w2)
+    del e, w2
+    q += gip[g1][pidx]
+    r += gip[g2][pidx]
+    ai, bj = [mem[q]], [mem[r]]
+    del q, r
+    cols: list[list[np.ndarray]] = [[pairs.intersection[pidx]], [pairs.jaccard[pidx]],
+                                    [pairs.containment[pidx]]]
+    del pidx
     # within-group pairs
     multi = np.flatnonzero(gs > 1)
     n_dup = 0
@@ -319,21 +325,33 @@ def expand_duplicates(
         ai.append(mem[member_pos[p]])
         bj.append(mem[member_pos[q]])
         owner = np.repeat(np.arange(multi.size), sub)[p]
-        inter.append(set_sizes[multi][owner])
-        jac.append(np.ones(p.size))
-        con.append(np.ones(p.size))
+        cols[0].append(set_sizes[multi][owner])
+        cols[1].append(np.ones(p.size))
+        cols[2].append(np.ones(p.size))
         n_dup = int(p.size)
+        del p, q, owner, member_pos
     a = np.concatenate(ai)
+    del ai
     b = np.concatenate(bj)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    order = np.argsort(lo * np.int64(n_units) + hi, kind="stable")
+    del bj
+    lo = np.minimum(a, b)
+    hi = np.maximum(a, b, out=b)
+    del a, b
+    key = lo * np.int64(n_units)
+    key += hi
+    order = np.argsort(key, kind="stable")
+    del key
+    lo = lo[order]
+    hi = hi[order]
+    out = []
+    for dtype, parts in zip((np.int64, np.float64, np.float64), cols):
+        col = np.concatenate(parts)
+        parts.clear()
+        out.append(col[order].astype(dtype, copy=False))
+        del col
     stats = dict(pairs.stats)
     stats["n_duplicate_pairs"] = n_dup
-    return Pairs(
-        lo[order], hi[order], np.concatenate(inter)[order].astype(np.int64),
-        np.concatenate(jac)[order].astype(np.float64),
-        np.concatenate(con)[order].astype(np.float64), stats,
-    )
+    return Pairs(lo, hi, out[0], out[1], out[2], stats)
 
 
 def all_pairs(

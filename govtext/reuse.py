@@ -902,7 +902,9 @@ class ReuseDetector(BaseEstimator):
                                 "units": pd.Series(dtype="int64")})
         a, b = pairs["a"], pairs["b"]
         cross = rep[a] != rep[b]
-        a, b = a[cross], b[cross]
+        if not cross.all():
+            a, b = a[cross], b[cross]
+        del cross
         if a.size:
             ag = info["agency_key"].to_numpy()
             yr = info["yearf"].to_numpy()
@@ -911,11 +913,21 @@ class ReuseDetector(BaseEstimator):
             # and sorted by (unit, report): numpy keys, not a DataFrame (boilerplate repeated
             # by thousands of reports gives tens of millions of these)
             nr1 = np.int64(len(info) + 1)
-            key = _sorted_unique(np.concatenate([a.astype(np.int64) * nr1 + rep[b],
-                                                 b.astype(np.int64) * nr1 + rep[a]]))
+            # (temporaries freed as soon as used: tens of millions of rows in a large corpus)
+            k1 = a.astype(np.int64)
+            k1 *= nr1
+            k1 += rep[b]
+            k2 = b.astype(np.int64)
+            k2 *= nr1
+            k2 += rep[a]
+            key = np.concatenate([k1, k2])
+            del k1, k2
+            key.sort()
+            key = _dedupe_sorted(key)
             # int32 columns: half the memory of these (row count) arrays
             u_arr = (key // nr1).astype(np.int32)
-            s_arr = (key % nr1).astype(np.int32)
+            np.remainder(key, nr1, out=key)
+            s_arr = key.astype(np.int32)
             del key
             r_arr = rep[u_arr].astype(np.int32)
             first = np.flatnonzero(np.r_[True, u_arr[1:] != u_arr[:-1]])
@@ -930,7 +942,8 @@ class ReuseDetector(BaseEstimator):
             other = s_ag != ag[r_arr]
             n_agencies[idx] = 1 + _distinct_per_group(ei[other], s_ag[other], idx.size)
             # template: share of the unit's cohort holding it (its own report included)
-            same_cohort = ck[s_arr] == ck[r_arr]
+            same_cohort = ck[s_arr]
+            same_cohort = same_cohort == ck[r_arr]
             cnt = 1 + np.bincount(ei[same_cohort], minlength=idx.size).astype(np.int64)
             del same_cohort
             share = cnt / cohort_size[idx]
@@ -968,8 +981,8 @@ class ReuseDetector(BaseEstimator):
                 sel = np.flatnonzero(cand[ei] & other)
                 e_key = r_arr[sel].astype(np.int64) * nr1 + s_arr[sel].astype(np.int64)
                 for _ in range(2):
-                    rel_key = ok["r"].to_numpy(np.int64) * nr1 + ok["s"].to_numpy(np.int64)
-                    unrel = sel[~np.isin(e_key, rel_key)]
+                    rel_key = np.unique(ok["r"].to_numpy(np.int64) * nr1 + ok["s"].to_numpy(np.int64))
+                    unrel = sel[~_isin_sorted(e_key, rel_key)]  # binary search: no big sort
                     n_unrel = _distinct_per_group(ei[unrel], s_ag[unrel], idx.size)
                     spread = cand & (1 + n_unrel >= min_ag)
                     support, ok, free = relations(tmpl | spread)
@@ -1636,7 +1649,11 @@ def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.D
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
     """``np.unique`` of an int array by sorting (numpy 2's hash-based unique is several times
     slower on tens of millions of keys)."""
-    x = np.sort(a)
+    return _dedupe_sorted(np.sort(a))
+
+
+def _dedupe_sorted(x: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
     if x.size < 2:
         return x
     keep = np.empty(x.size, dtype=bool)
@@ -1650,8 +1667,13 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int) -> 
     if group.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
     span = np.int64(int(value.max()) + 1)
-    pairs = _sorted_unique(group.astype(np.int64) * span + value.astype(np.int64))
-    return np.bincount(pairs // span, minlength=n_groups).astype(np.int64)
+    key = group.astype(np.int64)
+    key *= span
+    key += value
+    key.sort()
+    key = _dedupe_sorted(key)
+    key //= span
+    return np.bincount(key, minlength=n_groups).astype(np.int64)
 
 
 def _isin_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
