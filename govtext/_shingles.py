@@ -151,7 +151,11 @@ def _unique(a: np.ndarray) -> np.ndarray:
     numpy 2.x's ``np.unique`` switched to a hash table for integers, which is about 50x slower
     than a SIMD sort on the multi-million-element key arrays used here.
     """
-    s = np.sort(np.asarray(a))
+    return _dedupe_sorted(np.sort(np.asarray(a)))
+
+
+def _dedupe_sorted(s: np.ndarray) -> np.ndarray:
+    """The distinct values of an already sorted array (e.g. one sorted in place)."""
     if s.size < 2:
         return s
     keep = np.empty(s.size, dtype=bool)
@@ -532,28 +536,7 @@ def shingle_texts(
     mask_digits = _check_bool(mask_digits, "mask_digits", caller)
     alnum_only = _check_bool(alnum_only, "alnum_only", caller)
 
-    lens_all = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    indptrs: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    offset = 0
-    lo = 0
-    n_texts = len(texts)
-    csum = np.cumsum(lens_all)
-    while lo < n_texts:
-        base = int(csum[lo - 1]) if lo else 0
-        hi = int(np.searchsorted(csum, base + _CHUNK_CHARS, side="right"))
-        hi = min(max(hi, lo + 1), n_texts)
-        ip, hv = _shingle_chunk(texts[lo:hi], lens_all[lo:hi], n, mask_digits, alnum_only)
-        indptrs.append(ip[1:] + offset if indptrs else ip + offset)
-        values.append(hv)
-        offset += int(ip[-1])
-        lo = hi
-    if indptrs:
-        indptr = np.concatenate(indptrs)
-        hashes = np.concatenate(values)
-    else:
-        indptr = np.zeros(1, dtype=np.int64)
-        hashes = np.empty(0, dtype=np.uint64)
+    indptr, hashes, _ = _shingle_all(texts, n, mask_digits, alnum_only, counts=False)
     out = ShingleSets(indptr, hashes, n, mask_digits, alnum_only)
     if out.empty.size:
         logger.debug("%d of %d units have no shingles (empty after filtering)",
@@ -602,26 +585,38 @@ def shingle_counts(texts: Sequence[str], *, n: int = 5, mask_digits: bool = True
     n = _check_int(n, "n", caller)
     mask_digits = _check_bool(mask_digits, "mask_digits", caller)
     alnum_only = _check_bool(alnum_only, "alnum_only", caller)
+    indptr, hashes, mult = _shingle_all(texts, n, mask_digits, alnum_only, counts=True)
+    return ShingleSets(indptr, hashes, n, mask_digits, alnum_only), mult
+
+
+def _shingle_all(texts: list[str], n: int, mask_digits: bool, alnum_only: bool, *,
+                 counts: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """CSR shingle sets of ``texts`` (plus multiplicities with ``counts``), in chunks of about
+    ``_CHUNK_CHARS`` characters so the code-point arrays stay bounded."""
     lens_all = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     csum = np.cumsum(lens_all)
-    indptrs, values, mults = [], [], []
+    indptrs: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    mults: list[np.ndarray] = []
     offset = lo = 0
     while lo < len(texts):
         base = int(csum[lo - 1]) if lo else 0
         hi = int(np.searchsorted(csum, base + _CHUNK_CHARS, side="right"))
         hi = min(max(hi, lo + 1), len(texts))
-        ip, hv, mu = _shingle_chunk(texts[lo:hi], lens_all[lo:hi], n, mask_digits, alnum_only,
-                                    counts=True)
+        got = _shingle_chunk(texts[lo:hi], lens_all[lo:hi], n, mask_digits, alnum_only,
+                             counts=counts)
+        ip = got[0]
         indptrs.append(ip[1:] + offset if indptrs else ip + offset)
-        values.append(hv)
-        mults.append(mu)
+        values.append(got[1])
+        if counts:
+            mults.append(got[2])
         offset += int(ip[-1])
         lo = hi
     if not indptrs:
-        return ShingleSets(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.uint64), n,
-                           mask_digits, alnum_only), np.empty(0, dtype=np.int64)
-    return (ShingleSets(np.concatenate(indptrs), np.concatenate(values), n, mask_digits, alnum_only),
-            np.concatenate(mults))
+        return (np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.uint64),
+                np.empty(0, dtype=np.int64) if counts else None)
+    return (np.concatenate(indptrs), np.concatenate(values),
+            np.concatenate(mults) if counts else None)
 
 
 def _as_csr(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

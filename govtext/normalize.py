@@ -642,6 +642,11 @@ def detect_script(text: str) -> str:
     share = t / (t + s)
     if abs(share - 0.2) < _SCRIPT_MARGIN or abs(share - 0.8) < _SCRIPT_MARGIN:
         return _detect_script_by_conversion(text)
+    return _script_of_share(share)
+
+
+def _script_of_share(share: float) -> str:
+    """The script for the share of traditional-only among script-specific characters."""
     if share >= 0.8:
         return "traditional"
     if share <= 0.2:
@@ -669,12 +674,7 @@ def _detect_script_by_conversion(text: str) -> str:
     if t == 0:
         return "simplified"
     s = changed("s2t")
-    share = t / (t + s)
-    if share >= 0.8:
-        return "traditional"
-    if share <= 0.2:
-        return "simplified"
-    return "mixed"
+    return _script_of_share(t / (t + s))
 
 
 # --------------------------------------------------------------------------------------------

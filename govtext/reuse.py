@@ -888,6 +888,8 @@ class ReuseDetector(BaseEstimator):
         connected component can chain variants A ~ B ~ C whose ends share little, and in a large
         corpus chaining through stock phrasing joins unrelated sentences.
         """
+        from govtext._shingles import _dedupe_sorted
+
         n = len(units)
         rep = units["rep"].to_numpy()
         label = np.where(units["heading"].to_numpy(), "heading",
@@ -922,7 +924,7 @@ class ReuseDetector(BaseEstimator):
             k2 += rep[a]
             key = np.concatenate([k1, k2])
             del k1, k2
-            key.sort()
+            key.sort()  # in place, then the distinct keys (govtext._shingles)
             key = _dedupe_sorted(key)
             # int32 columns: half the memory of these (row count) arrays
             u_arr = (key // nr1).astype(np.int32)
@@ -1646,31 +1648,17 @@ def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.D
     return pd.DataFrame({"rep": rep, "year": year})
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    """``np.unique`` of an int array by sorting (numpy 2's hash-based unique is several times
-    slower on tens of millions of keys)."""
-    return _dedupe_sorted(np.sort(a))
-
-
-def _dedupe_sorted(x: np.ndarray) -> np.ndarray:
-    """The distinct values of a sorted array."""
-    if x.size < 2:
-        return x
-    keep = np.empty(x.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(x[1:], x[:-1], out=keep[1:])
-    return x[keep]
-
-
 def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     """Number of distinct ``value`` per ``group`` (``0 .. n_groups - 1``; int64 values >= 0)."""
+    from govtext._shingles import _dedupe_sorted
+
     if group.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
     span = np.int64(int(value.max()) + 1)
     key = group.astype(np.int64)
     key *= span
     key += value
-    key.sort()
+    key.sort()  # in place (numpy 2's hash-based np.unique is far slower on such arrays)
     key = _dedupe_sorted(key)
     key //= span
     return np.bincount(key, minlength=n_groups).astype(np.int64)
