@@ -359,7 +359,8 @@ def all_pairs(
     *,
     threshold: float = 0.8,
     chunk_pairs: int = 1 << 22,
-) -> Pairs:
+    expand: bool = True,
+) -> Pairs | tuple[Pairs, DuplicateGroups]:
     """Every pair of units with exact Jaccard similarity ``>= threshold``.
 
     Parameters
@@ -370,12 +371,18 @@ def all_pairs(
         Jaccard threshold, in (0, 1].
     chunk_pairs : int, default=2**22
         Maximum number of candidate pairs generated at once (bounds memory).
+    expand : bool, default=True
+        ``False``: return the pairs between duplicate groups and the groups (see Returns)
+        instead of expanding them to every member unit (:func:`expand_duplicates`).
 
     Returns
     -------
     Pairs
         All pairs with ``jaccard >= threshold``, sorted by ``(i, j)``; ``stats`` holds the
         number of distinct sets, prefix entries and candidates.
+    (Pairs, DuplicateGroups)
+        With ``expand=False``: the pairs between distinct sets, ``i``/``j`` indexing
+        ``groups.reps`` (two units of one group are always a pair, of score 1.0), and the groups.
 
     Examples
     --------
@@ -396,7 +403,7 @@ def all_pairs(
     stats: dict[str, int | float] = {
         "n_units": n_units, "n_empty": int((np.diff(indptr) == 0).sum()), "n_distinct": int(R)}
     if R == 0:
-        return _empty_pairs(stats)
+        return _empty_pairs(stats) if expand else (_empty_pairs(stats), groups)
     rsizes = np.diff(indptr)[reps]
     src = np.repeat(indptr[reps] - (np.cumsum(rsizes) - rsizes), rsizes) + np.arange(rsizes.sum())
     rip = np.zeros(R + 1, dtype=np.int64)
@@ -462,6 +469,8 @@ def all_pairs(
     ci, cj, inter, jac = ci[keep], cj[keep], inter[keep], jac[keep]
     con = inter / np.minimum(si[keep], sj[keep])
     stats["n_distinct_pairs"] = int(ci.size)
-    out = expand_duplicates(Pairs(ci, cj, inter, jac, con, stats), groups, (indptr, hashes))
+    ver = Pairs(ci, cj, inter, jac, con, stats)
     logger.debug("all_pairs: %s", stats)
-    return out
+    if not expand:
+        return ver, groups
+    return expand_duplicates(ver, groups, (indptr, hashes))

@@ -69,7 +69,7 @@ from govtext._allpairs import (
     expand_duplicates,
     verify_pairs,
 )
-from govtext._minhash import _rng, group_duplicates, minhash_signatures
+from govtext._minhash import DuplicateGroups, _rng, group_duplicates, minhash_signatures
 from govtext._shingles import (
     _GOLDEN,
     _POLY,
@@ -374,7 +374,8 @@ def lsh_pairs(
     random_state: int | np.random.Generator = 0,
     max_bucket_size: int | None = 2000,
     signatures: np.ndarray | None = None,
-) -> Pairs:
+    expand: bool = True,
+) -> Pairs | tuple[Pairs, DuplicateGroups]:
     """Similar pairs of units by MinHash LSH, verified exactly.
 
     Parameters
@@ -401,6 +402,9 @@ def lsh_pairs(
         Precomputed signatures of *all* units (shape ``(n_units, >= bands * rows)``; rows of
         duplicate units are never read); if given, ``num_perm`` and ``random_state`` are not
         used to compute new ones.
+    expand : bool, default=True
+        ``False``: return the verified pairs between duplicate groups and the groups (see
+        Returns) instead of expanding them to every member unit.
 
     Returns
     -------
@@ -409,6 +413,10 @@ def lsh_pairs(
         identical sets are paired with score 1.0. ``stats`` holds ``bands``, ``rows``,
         ``recall_at_threshold``, the candidate counts of :func:`candidate_pairs` and the
         duplicate counts.
+    (Pairs, DuplicateGroups)
+        With ``expand=False``: the verified pairs between distinct sets, ``i``/``j`` indexing
+        ``groups.reps`` (two units of one group are always a pair, of score 1.0), and the
+        groups (:func:`govtext._minhash.group_duplicates`).
 
     Raises
     ------
@@ -453,7 +461,7 @@ def lsh_pairs(
         "recall_at_threshold": float(collision_probability(min(t, 1.0), bands, rows)),
     }
     if reps.size == 0:
-        return _empty_pairs(stats)
+        return _empty_pairs(stats) if expand else (_empty_pairs(stats), groups)
     if signatures is None:
         if bands * rows > num_perm:
             msg = (f"The 'params' parameter of {caller} must satisfy bands * rows <= num_perm "
@@ -479,6 +487,8 @@ def lsh_pairs(
     gi = np.searchsorted(reps, ver.i)
     gj = np.searchsorted(reps, ver.j)
     ver = Pairs(gi, gj, ver.intersection, ver.jaccard, ver.containment, stats)
+    if not expand:
+        return ver, groups
     out = expand_duplicates(ver, groups, (indptr, hashes))
     logger.debug("lsh_pairs: %s", out.stats)
     return out

@@ -118,7 +118,7 @@ def _statements(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
 #: columns), named without the trailing underscore. ``report_scores`` carries the per-report
 #: research measures (boilerplate, redundancy, specificity) and ``yoy`` the year-over-year
 #: measures, computed with the detector's cohorts.
-REUSE_TABLES = ("units", "pairs", "clusters", "passages", "report_scores", "similarity", "families", "yoy")
+REUSE_TABLES = ("units", "group_pairs", "clusters", "passages", "report_scores", "similarity", "families", "yoy")
 
 
 def _reuse(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:

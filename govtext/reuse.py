@@ -66,6 +66,7 @@ from govtext.exceptions import InvalidParameterError, NotFittedError
 __all__ = [
     "CLUSTER_COLUMNS",
     "FAMILY_COLUMNS",
+    "GROUP_PAIR_COLUMNS",
     "LABELS",
     "PAIR_COLUMNS",
     "PASSAGE_COLUMNS",
@@ -83,10 +84,13 @@ _REUSE = ("template", "copied", "recycled")
 
 #: Columns of :attr:`ReuseDetector.units_`.
 UNIT_COLUMNS = ["unit_id", "report_id", "section", "start", "end", "text", "n_chars", "cluster_id",
-                "label", "boilerplate", "n_reports", "n_agencies", "source_report_id"]
+                "group_id", "label", "boilerplate", "n_reports", "n_agencies", "source_report_id"]
 #: Columns of :attr:`ReuseDetector.pairs_`.
 PAIR_COLUMNS = ["unit_a", "unit_b", "report_a", "report_b", "jaccard", "containment",
                 "same_report"]
+#: Columns of :attr:`ReuseDetector.group_pairs_`.
+GROUP_PAIR_COLUMNS = ["group_a", "group_b", "unit_a", "unit_b", "size_a", "size_b", "jaccard",
+                      "containment"]
 #: Columns of :attr:`ReuseDetector.clusters_`.
 CLUSTER_COLUMNS = ["cluster_id", "size", "n_reports", "n_agencies", "years", "exemplar",
                    "exemplar_unit"]
@@ -108,7 +112,7 @@ _CALLER = "ReuseDetector"
 _UNITS = ("sentence", "clause")
 _METHODS = ("lsh", "exact")
 _MEASURES = ("jaccard", "containment")
-_FITTED = ("units_", "pairs_", "clusters_", "passages_", "report_scores_", "similarity_",
+_FITTED = ("units_", "pairs_", "group_pairs_", "clusters_", "passages_", "report_scores_", "similarity_",
            "families_", "linkage_", "yoy_", "stats_")
 # A masked number run (as in govtext._shingles: ``.``/``,`` between digits continue it).
 _DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
@@ -434,7 +438,10 @@ class ReuseDetector(BaseEstimator):
         start)`` order. Columns (:data:`UNIT_COLUMNS`): ``unit_id`` (int64, the row number),
         ``report_id`` (str), ``section`` (str, top-level section key), ``start``, ``end``
         (int64, half-open span in ``Report.text``), ``text`` (str), ``n_chars`` (int64,
-        ``end - start``), ``cluster_id`` (int64, -1 if the unit matches nothing), ``label``
+        ``end - start``), ``cluster_id`` (int64, -1 if the unit matches nothing),
+        ``group_id`` (int64: units with the same shingle set, numbers masked, share a group and
+        match one another with score 1.0; groups are numbered by their first unit; -1 for
+        units that are not matched: headings, ``short`` units), ``label``
         (str, one of :data:`LABELS`), ``boilerplate`` (float64: share of the cohort's reports
         holding the unit or one of its matches; ``1 / cohort size`` for an unmatched unit,
         NaN for ``short`` and ``heading``), ``n_reports``, ``n_agencies`` (int64: distinct
@@ -445,6 +452,16 @@ class ReuseDetector(BaseEstimator):
         Verified unit pairs, ``unit_a < unit_b``, sorted. Columns (:data:`PAIR_COLUMNS`):
         ``unit_a``, ``unit_b`` (int64), ``report_a``, ``report_b`` (str), ``jaccard``,
         ``containment`` (float64, exact), ``same_report`` (bool: a repeat within one report).
+        Listed from :attr:`group_pairs_` on first use: every two units of a group and every
+        unit of ``group_a`` with every unit of ``group_b``. Boilerplate held by thousands of
+        reports makes this quadratic (15 million rows for 10,000 synthetic reports, against
+        0.75 million group pairs); at scale use :attr:`group_pairs_` and ``units_.group_id``.
+    group_pairs_ : DataFrame
+        The verified pairs between groups of identical units, ``group_a < group_b``, sorted:
+        the same information as :attr:`pairs_`, linear in the corpus. Columns
+        (:data:`GROUP_PAIR_COLUMNS`): ``group_a``, ``group_b`` (int64, ``units_.group_id``),
+        ``unit_a``, ``unit_b`` (int64, the first unit of each group), ``size_a``, ``size_b``
+        (int64, units in each group), ``jaccard``, ``containment`` (float64, exact).
     clusters_ : DataFrame
         One row per cluster (connected component of :attr:`pairs_` with at least two units),
         numbered by their first unit. Columns (:data:`CLUSTER_COLUMNS`): ``cluster_id``,
@@ -589,7 +606,13 @@ class ReuseDetector(BaseEstimator):
 
     # -- fitted attributes ------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
-        # only reached when normal lookup fails: fitted attributes before fit
+        # only reached when normal lookup fails: pairs_ before its first use, fitted
+        # attributes before fit
+        if name == "pairs_" and "_matches" in self.__dict__:
+            rep, ids = self.__dict__["_pair_ctx"]
+            frame = self._pair_frame(self.__dict__["_matches"].expand(), rep, ids)
+            self.__dict__["pairs_"] = frame
+            return frame
         if name in _FITTED:
             msg = (f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with a "
                    f"corpus before using '{name}'.")
@@ -674,7 +697,7 @@ class ReuseDetector(BaseEstimator):
         """
         p = self._validate()
         reports = _reports_of(corpus)
-        for name in _FITTED:
+        for name in (*_FITTED, "_matches", "_pair_ctx"):
             self.__dict__.pop(name, None)
         timings: dict[str, float] = {}
         stats: dict[str, Any] = {"n_reports": len(reports)}
@@ -686,26 +709,27 @@ class ReuseDetector(BaseEstimator):
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
 
         t = time.perf_counter()
-        sets, pairs, pstats = self._pairs(units, texts, p)
+        sets, matches, pstats = self._pairs(units, texts, p)
+        del sets
         timings["pairs"] = time.perf_counter() - t
         stats.update({f"pairs_{k}": v for k, v in pstats.items()})
 
         t = time.perf_counter()
-        cluster, degree = self._clusters(units, pairs)
+        cluster, degree = self._clusters(units, matches)
         units["cluster_id"] = cluster
         clusters = self._cluster_frame(units, info, degree)
-        support = self._label(units, pairs, info, p)
+        support = self._label(units, matches, info, p)
         timings["labels"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        passages, cover, cand_stats = self._passages(reports, units, pairs, support, info, p)
+        passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p)
         stats.update(cand_stats)
         self._coverage(units, cover, info, p)
         timings["passages"] = time.perf_counter() - t
 
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
-        similarity, fam_input = self._similarity(reports, units, pairs, passages, p)
+        similarity, fam_input = self._similarity(reports, units, matches, passages, p)
         families, linkage = self._families(reports, fam_input, p)
         timings["similarity"] = time.perf_counter() - t
 
@@ -714,8 +738,11 @@ class ReuseDetector(BaseEstimator):
         timings["measures"] = time.perf_counter() - t
 
         ids = np.array([r.id for r in reports], dtype=object)
-        self.units_ = self._unit_frame(units, ids)
-        self.pairs_ = self._pair_frame(pairs, units, ids)
+        self.units_ = self._unit_frame(units, ids, matches.unit_g)
+        self.group_pairs_ = self._group_pair_frame(matches)
+        # pairs_ is listed on first use (tens of millions of unit pairs in a large corpus)
+        self._matches = matches
+        self._pair_ctx = (units["rep"].to_numpy(), ids)
         self.clusters_ = clusters
         self.passages_ = passages
         self.report_scores_ = scores
@@ -725,12 +752,12 @@ class ReuseDetector(BaseEstimator):
         self.yoy_ = yoy
         timings["total"] = time.perf_counter() - t0
         stats["timings"] = timings
-        stats["n_pairs"] = len(self.pairs_)
+        stats["n_pairs"] = matches.n_pairs()
         stats["n_clusters"] = len(clusters)
         stats["n_passages"] = len(passages)
         self.stats_ = stats
         logger.info("ReuseDetector: %d reports, %d units, %d pairs, %d clusters, %d passages "
-                    "in %.1f s", len(reports), len(units), len(self.pairs_), len(clusters),
+                    "in %.1f s", len(reports), len(units), stats["n_pairs"], len(clusters),
                     len(passages), timings["total"])
         return self
 
@@ -804,47 +831,54 @@ class ReuseDetector(BaseEstimator):
         sets = shingle_texts([texts[k] for k in match], n=p["ngram"],
                              mask_digits=p["mask_digits"])
         if p["method"] == "lsh":
-            res = lsh_pairs(sets, threshold=p["threshold"], num_perm=p["num_perm"],
-                            target_recall=p["target_recall"], measure=p["measure"],
-                            random_state=p["random_state"],
-                            max_bucket_size=p["max_bucket_size"])
+            res, groups = lsh_pairs(sets, threshold=p["threshold"], num_perm=p["num_perm"],
+                                    target_recall=p["target_recall"], measure=p["measure"],
+                                    random_state=p["random_state"],
+                                    max_bucket_size=p["max_bucket_size"], expand=False)
         elif p["measure"] == "jaccard":
-            res = all_pairs(sets, threshold=p["threshold"])
+            res, groups = all_pairs(sets, threshold=p["threshold"], expand=False)
         else:
-            res = _exact_containment(sets, p["threshold"])
-        pairs = {
-            "a": match[res.i], "b": match[res.j],
-            "jaccard": res.jaccard.astype(np.float64),
-            "containment": res.containment.astype(np.float64),
-        }
+            res, groups = _exact_containment(sets, p["threshold"], expand=False)
+        matches = _Matches.build(len(units), match, groups, res, sets.indptr)
         pstats = {k: (float(v) if isinstance(v, float) else int(v))
                   for k, v in res.stats.items() if isinstance(v, int | float | np.integer)}
-        return sets, pairs, pstats
+        pstats["n_duplicate_pairs"] = matches.n_within_pairs()
+        return sets, matches, pstats
 
     # -- stage 3: clusters -------------------------------------------------------------------
-    def _clusters(self, units: pd.DataFrame, pairs: dict) -> tuple[np.ndarray, np.ndarray]:
+    def _clusters(self, units: pd.DataFrame, m: _Matches) -> tuple[np.ndarray, np.ndarray]:
+        """Connected components of the matches (on the groups: a group is connected) and
+        each unit's number of matches."""
         import scipy.sparse as sp
         from scipy.sparse.csgraph import connected_components
 
         n = len(units)
         cluster = np.full(n, -1, dtype=np.int64)
         degree = np.zeros(n, dtype=np.int64)
-        a, b = pairs["a"], pairs["b"]
-        if a.size == 0:
+        ng = m.n_groups
+        if ng == 0:
             return cluster, degree
-        graph = sp.csr_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
+        gs = m.sizes
+        graph = sp.csr_matrix((np.ones(m.gi.size, dtype=np.int8), (m.gi, m.gj)), shape=(ng, ng))
         _, comp = connected_components(graph, directed=False)
-        degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
-        sizes = np.bincount(comp)
-        multi = sizes[comp] >= 2
+        # matches of a unit: the rest of its group and every member of a linked group
+        deg_g = gs - 1
+        deg_g += np.bincount(m.gi, weights=gs[m.gj], minlength=ng).astype(np.int64)
+        deg_g += np.bincount(m.gj, weights=gs[m.gi], minlength=ng).astype(np.int64)
+        unit = m.members
+        g = m.unit_g[unit]
+        degree[unit] = deg_g[g]
+        comp_units = np.bincount(comp, weights=gs).astype(np.int64)
+        cu = comp[g]
+        multi = comp_units[cu] >= 2
         # number clusters by their first unit (units are in (report_id, start) order)
-        first = np.full(sizes.size, n, dtype=np.int64)
-        np.minimum.at(first, comp, np.arange(n))
-        keep = np.flatnonzero(sizes >= 2)
+        first = np.full(comp_units.size, n, dtype=np.int64)
+        np.minimum.at(first, cu, unit)
+        keep = np.flatnonzero(comp_units >= 2)
         order = keep[np.argsort(first[keep], kind="stable")]
-        new_id = np.full(sizes.size, -1, dtype=np.int64)
+        new_id = np.full(comp_units.size, -1, dtype=np.int64)
         new_id[order] = np.arange(order.size)
-        cluster[multi] = new_id[comp[multi]]
+        cluster[unit[multi]] = new_id[cu[multi]]
         return cluster, degree
 
     def _cluster_frame(self, units: pd.DataFrame, info: pd.DataFrame,
@@ -880,16 +914,19 @@ class ReuseDetector(BaseEstimator):
         return out.reset_index(drop=True)
 
     # -- stage 4: labels ---------------------------------------------------------------------
-    def _label(self, units: pd.DataFrame, pairs: dict, info: pd.DataFrame,
+    def _label(self, units: pd.DataFrame, m: _Matches, info: pd.DataFrame,
                p: dict) -> pd.DataFrame:
         """Labels from each unit's matches; returns the support of report pairs.
 
         Labels use the unit's *direct* matches (its verified pairs), not its whole cluster: a
         connected component can chain variants A ~ B ~ C whose ends share little, and in a large
         corpus chaining through stock phrasing joins unrelated sentences.
-        """
-        from govtext._shingles import _dedupe_sorted
 
+        The reports holding a unit or a match of it are the same for every member of its
+        group, so they are computed once per group (``R(g)``, the reports of the group and of
+        its linked groups); only units found in at most ``relation_max_reports`` reports,
+        which can relate reports, are expanded to (unit, other report) rows.
+        """
         n = len(units)
         rep = units["rep"].to_numpy()
         label = np.where(units["heading"].to_numpy(), "heading",
@@ -902,52 +939,39 @@ class ReuseDetector(BaseEstimator):
         support = pd.DataFrame({"r": pd.Series(dtype="int64"), "s": pd.Series(dtype="int64"),
                                 "chars": pd.Series(dtype="float64"),
                                 "units": pd.Series(dtype="int64")})
-        a, b = pairs["a"], pairs["b"]
-        cross = rep[a] != rep[b]
-        if not cross.all():
-            a, b = a[cross], b[cross]
-        del cross
-        if a.size:
+        n_rep = len(info)
+        ng = m.n_groups
+        if ng:
+            # R(g): rows (g, s), sorted, of the reports holding a member of g or of a linked group
+            reach = (m.adjacency() @ m.report_groups(rep, n_rep).T.tocsr()).tocsr()
+            reach.sum_duplicates()
+            reach.sort_indices()
+            r_ptr = reach.indptr.astype(np.int64)
+            r_s = reach.indices.astype(np.int64)
+            del reach
+            kg = np.diff(r_ptr)
+            ug = m.unit_g
+            idx = np.flatnonzero(ug >= 0)
+            idx = idx[kg[ug[idx]] >= 2]  # units matched in another report
+        else:
+            idx = np.zeros(0, dtype=np.int64)
+        if idx.size:
             ag = info["agency_key"].to_numpy()
             yr = info["yearf"].to_numpy()
             ck = info["cohort_key"].to_numpy()
-            # (unit, other report) for every match in another report, both directions, unique
-            # and sorted by (unit, report): numpy keys, not a DataFrame (boilerplate repeated
-            # by thousands of reports gives tens of millions of these)
-            nr1 = np.int64(len(info) + 1)
-            # (temporaries freed as soon as used: tens of millions of rows in a large corpus)
-            k1 = a.astype(np.int64)
-            k1 *= nr1
-            k1 += rep[b]
-            k2 = b.astype(np.int64)
-            k2 *= nr1
-            k2 += rep[a]
-            key = np.concatenate([k1, k2])
-            del k1, k2
-            key.sort()  # in place, then the distinct keys (govtext._shingles)
-            key = _dedupe_sorted(key)
-            # int32 columns: half the memory of these (row count) arrays
-            u_arr = (key // nr1).astype(np.int32)
-            np.remainder(key, nr1, out=key)
-            s_arr = key.astype(np.int32)
-            del key
-            r_arr = rep[u_arr].astype(np.int32)
-            first = np.flatnonzero(np.r_[True, u_arr[1:] != u_arr[:-1]])
-            idx = u_arr[first].astype(np.int64)
-            per_unit = np.diff(np.r_[first, u_arr.size])
-            del first
-            # row -> position of its unit in idx
-            ei = np.repeat(np.arange(idx.size, dtype=np.int32), per_unit)
-            k = per_unit + 1  # reports holding the unit or a match of it
+            nr1 = np.int64(n_rep + 1)
+            row_g = np.repeat(np.arange(ng, dtype=np.int64), kg)
+            g_idx = ug[idx]
+            r_idx = rep[idx]
+            k = kg[g_idx]  # reports holding the unit or a match of it
             n_reports[idx] = k
-            s_ag = ag[s_arr].astype(np.int32)
-            other = s_ag != ag[r_arr]
-            n_agencies[idx] = 1 + _distinct_per_group(ei[other], s_ag[other], idx.size)
+            nag_g = _distinct_per_group(row_g, ag[r_s].astype(np.int64), ng)
+            n_agencies[idx] = nag_g[g_idx]
             # template: share of the unit's cohort holding it (its own report included)
-            same_cohort = ck[s_arr]
-            same_cohort = same_cohort == ck[r_arr]
-            cnt = 1 + np.bincount(ei[same_cohort], minlength=idx.size).astype(np.int64)
-            del same_cohort
+            n_ck = np.int64(int(ck.max()) + 1)
+            ckey, ccount = np.unique(row_g * n_ck + ck[r_s], return_counts=True)
+            q = ckey.searchsorted(g_idx * n_ck + ck[r_idx])
+            cnt = ccount[q].astype(np.int64)
             share = cnt / cohort_size[idx]
             boiler[idx] = share
             tmpl = (share >= p["template_share"] - 1e-12) & (cnt >= p["template_min_reports"])
@@ -957,10 +981,24 @@ class ReuseDetector(BaseEstimator):
             pos[idx] = np.arange(idx.size)
             n_chars = units["n_chars"].to_numpy()
             small = k <= p["relation_max_reports"]
+            # (unit, other report) rows of the units that can relate reports, sorted by
+            # (unit, report); ei: the unit's position in idx
+            sm = np.flatnonzero(small)
+            c = kg[g_idx[sm]]
+            tot = int(c.sum())
+            at = np.repeat(r_ptr[g_idx[sm]] - (np.cumsum(c) - c), c) + np.arange(tot, dtype=np.int64)
+            s_arr = r_s[at].astype(np.int32)
+            del at
+            ei = np.repeat(sm.astype(np.int32), c)
+            keep = s_arr != r_idx[ei]
+            s_arr, ei = s_arr[keep], ei[keep]
+            del keep
+            u_arr = idx[ei].astype(np.int32)
+            r_arr = r_idx[ei].astype(np.int32)
 
             def relations(tm: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
                 """Reuse relations: reports sharing enough non-template text."""
-                free = np.flatnonzero((~tm & small)[ei])
+                free = np.flatnonzero(~tm[ei])
                 w = n_chars[u_arr[free]] / (k[ei[free]] - 1.0)
                 sup = (pd.DataFrame({"r": r_arr[free].astype(np.int64),
                                      "s": s_arr[free].astype(np.int64),
@@ -978,15 +1016,17 @@ class ReuseDetector(BaseEstimator):
             # units found with them
             support, ok, free = relations(tmpl)
             if spread.any():
-                cand = spread
-                # only the rows of candidate units, in other agencies' reports, matter
-                sel = np.flatnonzero(cand[ei] & other)
-                e_key = r_arr[sel].astype(np.int64) * nr1 + s_arr[sel].astype(np.int64)
+                cand = np.flatnonzero(spread)
+                # reports of each agency in R(g)
+                n_a = np.int64(int(ag.max()) + 1)
+                akey, acount = np.unique(row_g * n_a + ag[r_s], return_counts=True)
+                reach_key = row_g * nr1 + r_s  # sorted
+                base = n_agencies[idx[cand]] - 1  # other agencies holding the unit
                 for _ in range(2):
-                    rel_key = np.unique(ok["r"].to_numpy(np.int64) * nr1 + ok["s"].to_numpy(np.int64))
-                    unrel = sel[~_isin_sorted(e_key, rel_key)]  # binary search: no big sort
-                    n_unrel = _distinct_per_group(ei[unrel], s_ag[unrel], idx.size)
-                    spread = cand & (1 + n_unrel >= min_ag)
+                    n_unrel = base - _agencies_all_related(
+                        cand, g_idx, r_idx, ok, ag, reach_key, nr1, akey, acount, n_a, n_rep)
+                    spread = np.zeros(idx.size, dtype=bool)
+                    spread[cand] = 1 + n_unrel >= min_ag
                     support, ok, free = relations(tmpl | spread)
             tmpl = tmpl | spread
             lab = np.where(tmpl, "template", "own").astype(object)
@@ -1026,7 +1066,7 @@ class ReuseDetector(BaseEstimator):
         return support
 
     # -- stage 5: passages -------------------------------------------------------------------
-    def _passages(self, reports: list, units: pd.DataFrame, pairs: dict, support: pd.DataFrame,
+    def _passages(self, reports: list, units: pd.DataFrame, m: _Matches, support: pd.DataFrame,
                   info: pd.DataFrame, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         from govtext._align import align_passages
 
@@ -1046,7 +1086,7 @@ class ReuseDetector(BaseEstimator):
         # anchors: matched unit pairs (of related reports, or of rare units) and identical
         # rare clauses, as span pairs oriented earlier -> later
         cap = p["max_anchor_reports"]
-        parts = [_unit_anchors(units, pairs, pos, related, cap)]
+        parts = [_unit_anchors(units, m, pos, related, cap)]
         if p["fragments"] and p["unit"] == "sentence":
             frag = self._fragments(units, p)
             if len(frag):
@@ -1301,7 +1341,7 @@ class ReuseDetector(BaseEstimator):
         return [_symbols("".join(texts[bounds[k]:bounds[k + 1]]), mask)
                 for k in range(len(reports))]
 
-    def _similarity(self, reports: list, units: pd.DataFrame, pairs: dict, passages: pd.DataFrame,
+    def _similarity(self, reports: list, units: pd.DataFrame, m: _Matches, passages: pd.DataFrame,
                     p: dict):
         """Report-pair similarity, computed in row blocks of the upper triangle of the cosine
         matrix (never the whole ``n x n`` matrix at once), plus what the families need: the
@@ -1317,13 +1357,6 @@ class ReuseDetector(BaseEstimator):
         narr = self._narratives(reports, units, p)
         sets, tf = shingle_counts(narr, n=p["ngram"], mask_digits=False)
         x = _tfidf(sets, tf)
-        # unit pairs shared between reports
-        rep = units["rep"].to_numpy()
-        ra, rb = rep[pairs["a"]], rep[pairs["b"]]
-        cross = ra != rb
-        lo = np.minimum(ra[cross], rb[cross]).astype(np.int64)
-        hi = np.maximum(ra[cross], rb[cross]).astype(np.int64)
-        skeys, scount = np.unique(lo * n + hi, return_counts=True)
         everything = n <= p["similarity_max_reports"]
         if not everything:  # beyond: the pairs some passage links (and the close ones)
             pos = {r.id: k for k, r in enumerate(reports)}
@@ -1361,12 +1394,7 @@ class ReuseDetector(BaseEstimator):
         iu = np.concatenate(kept_i).astype(np.int64)
         ju = np.concatenate(kept_j).astype(np.int64)
         cos = np.concatenate(kept_c).astype(np.float64)
-        ukeys = iu * n + ju
-        shared = np.zeros(ukeys.size, dtype=np.int64)
-        if skeys.size:
-            k = np.minimum(np.searchsorted(skeys, ukeys), skeys.size - 1)
-            hit = skeys[k] == ukeys
-            shared[hit] = scount[k[hit]]
+        shared = _shared_units(units["rep"].to_numpy(), m, n, iu, ju)
         # shingle Jaccard of the whole narratives, exact, for the kept pairs only
         inter = intersection_sizes(sets, iu, ju).astype(np.float64)
         sizes = sets.sizes
@@ -1417,7 +1445,7 @@ class ReuseDetector(BaseEstimator):
 
     # -- frames -------------------------------------------------------------------------------
     @staticmethod
-    def _unit_frame(units: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+    def _unit_frame(units: pd.DataFrame, ids: np.ndarray, group_id: np.ndarray) -> pd.DataFrame:
         n = len(units)
         out = pd.DataFrame({
             "unit_id": np.arange(n, dtype=np.int64),
@@ -1428,6 +1456,7 @@ class ReuseDetector(BaseEstimator):
             "text": _obj(units["_text"].to_numpy(dtype=object)),
             "n_chars": units["n_chars"].to_numpy(dtype=np.int64),
             "cluster_id": units["cluster_id"].to_numpy(dtype=np.int64),
+            "group_id": group_id,
             "label": _obj(units["label"].to_numpy(dtype=object)),
             "boilerplate": units["boilerplate"].to_numpy(dtype=np.float64),
             "n_reports": units["n_reports"].to_numpy(dtype=np.int64),
@@ -1438,8 +1467,18 @@ class ReuseDetector(BaseEstimator):
                            "label": object, "source_report_id": object})
 
     @staticmethod
-    def _pair_frame(pairs: dict, units: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
-        rep = units["rep"].to_numpy()
+    def _group_pair_frame(m: _Matches) -> pd.DataFrame:
+        first = m.members[m.indptr[:-1]] if m.n_groups else np.zeros(0, dtype=np.int64)
+        gs = m.sizes
+        return pd.DataFrame({
+            "group_a": m.gi, "group_b": m.gj,
+            "unit_a": first[m.gi], "unit_b": first[m.gj],
+            "size_a": gs[m.gi].astype(np.int64), "size_b": gs[m.gj].astype(np.int64),
+            "jaccard": m.jaccard, "containment": m.containment,
+        })
+
+    @staticmethod
+    def _pair_frame(pairs: dict, rep: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
         ra, rb = rep[pairs["a"]], rep[pairs["b"]]
         # copy=False: the frame takes the detector's arrays over (millions of pairs in a large
         # corpus; a copy would double the memory at the very end of fit)
@@ -1562,6 +1601,131 @@ class ReuseDetector(BaseEstimator):
 # module helpers
 
 
+class _Matches:
+    """The verified matches of the units, compact.
+
+    Units with identical shingle sets form a *group* (``govtext._minhash.group_duplicates``):
+    every two members match, with score 1.0. Verified pairs join distinct groups
+    (``gi < gj``), and every member of one matches every member of the other with the
+    pair's scores. Unit pairs are implied, not listed: a boilerplate sentence held by
+    thousands of reports is one group and a few group pairs, where the unit pairs number
+    tens of millions (:meth:`expand` lists them, for :attr:`ReuseDetector.pairs_`).
+
+    Attributes
+    ----------
+    unit_g : numpy.ndarray of int64, shape (n_units,)
+        Group of each unit of the units frame; -1 for units that are not matched (headings,
+        short units, empty shingle sets).
+    indptr, members : numpy.ndarray of int64
+        CSR: group ``g`` holds the units ``members[indptr[g]:indptr[g + 1]]``, ascending;
+        groups are ordered by their first unit.
+    gi, gj, intersection, jaccard, containment : numpy.ndarray
+        Pairs of groups, sorted by ``(gi, gj)``, with exact scores.
+    """
+
+    def __init__(self, n_units: int, unit_g: np.ndarray, indptr: np.ndarray, members: np.ndarray,
+                 set_sizes: np.ndarray, pairs: Any, groups: Any, match: np.ndarray,
+                 set_indptr: np.ndarray) -> None:
+        self.n_units = n_units
+        self.unit_g = unit_g
+        self.indptr = indptr
+        self.members = members
+        self.set_sizes = set_sizes
+        self.gi = pairs.i.astype(np.int64, copy=False)
+        self.gj = pairs.j.astype(np.int64, copy=False)
+        self.intersection = pairs.intersection
+        self.jaccard = pairs.jaccard.astype(np.float64, copy=False)
+        self.containment = pairs.containment.astype(np.float64, copy=False)
+        self._pairs = pairs
+        self._groups = groups
+        self._match = match
+        self._set_indptr = set_indptr
+
+    @classmethod
+    def build(cls, n_units: int, match: np.ndarray, groups: Any, pairs: Any,
+              set_indptr: np.ndarray) -> _Matches:
+        """From the groups and group pairs of the matchable units ``match`` (set indices)."""
+        sizes = groups.sizes.astype(np.int64)
+        members = match[groups.members].astype(np.int64)  # ascending within each group
+        unit_g = np.full(n_units, -1, dtype=np.int64)
+        unit_g[members] = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+        indptr = groups.indptr.astype(np.int64)
+        set_sizes = np.diff(set_indptr)[groups.reps] if groups.reps.size else np.zeros(0, np.int64)
+        return cls(n_units, unit_g, indptr, members, set_sizes, pairs, groups, match, set_indptr)
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.indptr.size - 1)
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+    def n_within_pairs(self) -> int:
+        """Unit pairs inside the groups."""
+        gs = self.sizes
+        return int((gs * (gs - 1) // 2).sum())
+
+    def n_pairs(self) -> int:
+        """Unit pairs in all (what :meth:`expand` lists)."""
+        gs = self.sizes
+        return self.n_within_pairs() + int((gs[self.gi] * gs[self.gj]).sum())
+
+    def edge_keys(self) -> np.ndarray:
+        """The group pairs as sorted ``gi * n_groups + gj`` keys."""
+        return self.gi * np.int64(self.n_groups) + self.gj
+
+    def adjacency(self):
+        """Symmetric group adjacency with the diagonal (a group matches itself), int64 CSR."""
+        import scipy.sparse as sp
+
+        ng = self.n_groups
+        rows = np.concatenate([self.gi, self.gj, np.arange(ng, dtype=np.int64)])
+        cols = np.concatenate([self.gj, self.gi, np.arange(ng, dtype=np.int64)])
+        return sp.csr_matrix((np.ones(rows.size, dtype=np.int64), (rows, cols)), shape=(ng, ng))
+
+    def report_groups(self, rep: np.ndarray, n_reports: int):
+        """``(n_reports x n_groups)`` CSR: how many units of each group each report holds."""
+        import scipy.sparse as sp
+
+        g = self.unit_g[self.members]
+        return sp.csr_matrix((np.ones(g.size, dtype=np.int64), (rep[self.members], g)),
+                             shape=(n_reports, self.n_groups))
+
+    def unit_pairs(self, edges: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit pairs ``(a, b)`` of the group pairs at positions ``edges`` and inside the groups
+        ``groups`` (small selections; :meth:`expand` lists them all)."""
+        from govtext._allpairs import _within_group_pairs
+
+        gs, ip, mem = self.sizes, self.indptr, self.members
+        g1, g2 = self.gi[edges], self.gj[edges]
+        c = gs[g1] * gs[g2]
+        tot = int(c.sum())
+        pidx = np.repeat(np.arange(g1.size, dtype=np.int64), c)
+        e = np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+        q, r = np.divmod(e, gs[g2][pidx])
+        a = [mem[ip[g1][pidx] + q]]
+        b = [mem[ip[g2][pidx] + r]]
+        multi = groups[gs[groups] > 1]
+        if multi.size:
+            sub = gs[multi]
+            p, q2 = _within_group_pairs(sub)
+            pos = np.repeat(ip[multi] - (np.cumsum(sub) - sub), sub) + np.arange(int(sub.sum()))
+            a.append(mem[pos[p]])
+            b.append(mem[pos[q2]])
+        return np.concatenate(a), np.concatenate(b)
+
+    def expand(self) -> dict[str, np.ndarray]:
+        """Every unit pair, ``a < b`` (units-frame indices), sorted, with its scores."""
+        from govtext._allpairs import expand_duplicates
+
+        res = expand_duplicates(self._pairs, self._groups,
+                                (self._set_indptr, np.empty(0, dtype=np.uint64)))
+        return {"a": self._match[res.i], "b": self._match[res.j],
+                "jaccard": res.jaccard.astype(np.float64, copy=False),
+                "containment": res.containment.astype(np.float64, copy=False)}
+
+
 def _empty_frame(cols: list[str], dtypes: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in cols})
 
@@ -1664,12 +1828,67 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int) -> 
     return np.bincount(key, minlength=n_groups).astype(np.int64)
 
 
+def _agencies_all_related(cand: np.ndarray, g_idx: np.ndarray, r_idx: np.ndarray,
+                          ok: pd.DataFrame, ag: np.ndarray, reach_key: np.ndarray, nr1: np.int64,
+                          akey: np.ndarray, acount: np.ndarray, n_a: np.int64,
+                          n_rep: int) -> np.ndarray:
+    """For the units at positions ``cand``: how many other agencies hold the unit (or a match
+    of it) *only* in reports related to the unit's report.
+
+    ``g_idx``/``r_idx``: group and report of each unit; ``ok``: the related report pairs
+    ``(r, s)``, sorted; ``reach_key``: the sorted keys ``g * nr1 + s`` of the reports holding a
+    member of ``g`` or of a linked group; ``akey``/``acount``: how many of those reports each
+    ``(g, agency)`` (key ``g * n_a + agency``) has. A report has few related reports, so the
+    rows are (unit, related report), not (unit, every report holding it).
+    """
+    okr = ok["r"].to_numpy(np.int64)
+    oks = ok["s"].to_numpy(np.int64)
+    ptr = np.searchsorted(okr, np.arange(n_rep + 1, dtype=np.int64))
+    r = r_idx[cand]
+    g = g_idx[cand]
+    c = ptr[r + 1] - ptr[r]
+    tot = int(c.sum())
+    if tot == 0:
+        return np.zeros(cand.size, dtype=np.int64)
+    at = np.repeat(ptr[r] - (np.cumsum(c) - c), c) + np.arange(tot, dtype=np.int64)
+    s = oks[at]
+    e = np.repeat(np.arange(cand.size, dtype=np.int64), c)
+    keep = (ag[s] != ag[r[e]]) & _isin_sorted(g[e] * nr1 + s, reach_key)
+    s, e = s[keep], e[keep]
+    uk, uc = np.unique(e * n_a + ag[s], return_counts=True)
+    ue = uk // n_a
+    total = acount[akey.searchsorted(g[ue] * n_a + uk % n_a)]
+    return np.bincount(ue[uc == total], minlength=cand.size).astype(np.int64)
+
+
 def _isin_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     """``np.isin(keys, sorted_keys)`` for a sorted, unique ``sorted_keys`` (binary search)."""
     if sorted_keys.size == 0:
         return np.zeros(keys.shape, dtype=bool)
     k = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
     return sorted_keys[k] == keys
+
+
+def _shared_units(rep: np.ndarray, m: _Matches, n: int, iu: np.ndarray,
+                  ju: np.ndarray) -> np.ndarray:
+    """Matched unit pairs between reports ``iu[k]`` and ``ju[k]`` (``iu != ju``).
+
+    With ``C`` the report x group counts and ``A`` the group adjacency (diagonal included),
+    the count for reports ``r, s`` is ``(C A C^T)[r, s]``; only the wanted pairs are computed,
+    in chunks, as row products of ``C A`` and ``C``.
+    """
+    out = np.zeros(iu.size, dtype=np.int64)
+    if m.n_groups == 0 or iu.size == 0:
+        return out
+    c = m.report_groups(rep, n)
+    ca = (c @ m.adjacency()).tocsr()
+    ca.sort_indices()
+    c.sort_indices()
+    per = max(1, (1 << 23) // max(1, int(np.diff(ca.indptr).max())))
+    for k0 in range(0, iu.size, per):
+        x = ca[iu[k0:k0 + per]].multiply(c[ju[k0:k0 + per]])
+        out[k0:k0 + per] = np.asarray(x.sum(axis=1)).ravel().astype(np.int64)
+    return out
 
 
 def _tfidf(sets, tf: np.ndarray):
@@ -1811,7 +2030,7 @@ def _windows(arrays: tuple, rep: int, spans: list[tuple[int, int]]) -> list[tupl
     return out
 
 
-def _unit_anchors(units: pd.DataFrame, pairs: dict, pos: np.ndarray, related: set,
+def _unit_anchors(units: pd.DataFrame, m: _Matches, pos: np.ndarray, related: set,
                   cap: int) -> pd.DataFrame:
     """Span pairs of matched units in two reports: all of them for related report pairs, and
     those whose units are found in at most ``cap`` reports for the others."""
@@ -1819,19 +2038,52 @@ def _unit_anchors(units: pd.DataFrame, pairs: dict, pos: np.ndarray, related: se
     k = units["n_reports"].to_numpy()
     st = units["start"].to_numpy()
     en = units["end"].to_numpy()
-    a, b = pairs["a"], pairs["b"]
+    parts_a, parts_b = [], []
+    ng = m.n_groups
+    if ng:
+        # rare: the pairs of groups found in at most cap reports (k is a group's count)
+        kg = np.zeros(ng, dtype=np.int64)
+        kg[m.unit_g[m.members]] = k[m.members]
+        rare_g = kg <= cap
+        a, b = m.unit_pairs(np.flatnonzero(rare_g[m.gi] & rare_g[m.gj]), np.flatnonzero(rare_g))
+        parts_a.append(a)
+        parts_b.append(b)
+    if related and ng:
+        # every matched unit pair of two related reports: the matchable units of both,
+        # crossed, kept where the groups are equal or linked
+        rel = np.array(sorted(related), dtype=np.int64)
+        mu = np.flatnonzero(m.unit_g >= 0)
+        ptr = np.searchsorted(rep[mu], np.arange(len(pos) + 1))
+        ekeys = m.edge_keys()
+        ca = ptr[rel[:, 0] + 1] - ptr[rel[:, 0]]
+        cb = ptr[rel[:, 1] + 1] - ptr[rel[:, 1]]
+        c = ca * cb
+        cs = np.cumsum(c)
+        lo = 0
+        while lo < c.size:  # about 2 million candidate unit pairs at a time
+            done = int(cs[lo - 1]) if lo else 0
+            hi = max(int(np.searchsorted(cs, done + (1 << 21), side="right")), lo + 1)
+            cc = c[lo:hi]
+            tot = int(cc.sum())
+            pidx = np.repeat(np.arange(lo, hi, dtype=np.int64), cc)
+            e = np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(cc) - cc, cc)
+            q, r = np.divmod(e, cb[pidx])
+            ua = mu[ptr[rel[pidx, 0]] + q]
+            ub = mu[ptr[rel[pidx, 1]] + r]
+            ga, gb = m.unit_g[ua], m.unit_g[ub]
+            hit = (ga == gb) | _isin_sorted(np.minimum(ga, gb) * np.int64(ng) + np.maximum(ga, gb),
+                                            ekeys)
+            parts_a.append(ua[hit])
+            parts_b.append(ub[hit])
+            lo = hi
+    a = np.concatenate(parts_a) if parts_a else np.zeros(0, dtype=np.int64)
+    b = np.concatenate(parts_b) if parts_b else np.zeros(0, dtype=np.int64)
     ra, rb = rep[a], rep[b]
     keep = ra != rb
     a, b, ra, rb = a[keep], b[keep], ra[keep], rb[keep]
     flip = pos[ra] > pos[rb]
     a, b = np.where(flip, b, a), np.where(flip, a, b)
     ra, rb = rep[a], rep[b]
-    rare = (k[a] <= cap) & (k[b] <= cap)
-    if related:
-        rel = np.array(sorted(related), dtype=np.int64)
-        n = len(pos)
-        rare |= np.isin(ra.astype(np.int64) * n + rb, rel[:, 0] * n + rel[:, 1])
-    a, b, ra, rb = a[rare], b[rare], ra[rare], rb[rare]
     return pd.DataFrame({"ra": ra.astype(np.int64), "rb": rb.astype(np.int64),
                          "a0": st[a].astype(np.int64), "a1": en[a].astype(np.int64),
                          "b0": st[b].astype(np.int64), "b1": en[b].astype(np.int64)})
@@ -1909,8 +2161,11 @@ def _union_coverage(j: pd.DataFrame) -> pd.DataFrame:
     return out.merge(src, on=["index", "label"])
 
 
-def _exact_containment(sets, threshold: float):
+def _exact_containment(sets, threshold: float, *, expand: bool = True):
     """Every pair of sets with containment ``|A ∩ B| / min(|A|, |B|) >= threshold``.
+
+    With ``expand=False``, the pairs between duplicate groups and the groups, as
+    :func:`govtext._lsh.lsh_pairs` returns them.
 
     Prefix filtering with a full inverted index: tokens are ranked rarest first; if the smaller
     set ``x`` has containment ``>= t`` in ``y``, one of the first ``|x| - ceil(t |x|) + 1``
@@ -1929,7 +2184,8 @@ def _exact_containment(sets, threshold: float):
     if r == 0:
         e = np.empty(0, dtype=np.int64)
         f = np.empty(0, dtype=np.float64)
-        return Pairs(e, e.copy(), e.copy(), f, f.copy(), stats)
+        empty = Pairs(e, e.copy(), e.copy(), f, f.copy(), stats)
+        return empty if expand else (empty, groups)
     sizes = np.diff(indptr)[reps]
     src = np.repeat(indptr[reps] - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
     rh = hashes[src]
@@ -1980,4 +2236,6 @@ def _exact_containment(sets, threshold: float):
     gi = np.searchsorted(reps, ver.i)
     gj = np.searchsorted(reps, ver.j)
     ver = Pairs(gi, gj, ver.intersection, ver.jaccard, ver.containment, stats)
+    if not expand:
+        return ver, groups
     return expand_duplicates(ver, groups, (indptr, hashes))

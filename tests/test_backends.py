@@ -71,7 +71,7 @@ def synthetic_local(synthetic):
 def test_local_partitions_do_not_change_results(synthetic, synthetic_local, tmp_path):
     many = analyze(synthetic, npartitions=7)
     _assert_same(synthetic_local, many, tmp_path, "one", "many")
-    assert len(many.tables["sentences"]) > 1000 and len(many.tables["pairs"]) > 0
+    assert len(many.tables["sentences"]) > 1000 and len(many.tables["group_pairs"]) > 0
 
 
 def test_dask_matches_local_on_the_seeds(client, seed_dir, tmp_path):

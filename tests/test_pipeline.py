@@ -16,7 +16,7 @@ from govtext.pipeline import analyze, write_outputs
 
 EXPECTED_TABLES = {
     "reports", "skipped", "sections", "sentences", "items", "tables", "table_checks", "facts",
-    "statements", "units", "pairs", "clusters", "passages", "report_scores", "similarity", "families", "yoy",
+    "statements", "units", "group_pairs", "clusters", "passages", "report_scores", "similarity", "families", "yoy",
 }
 
 
@@ -87,9 +87,9 @@ def test_reuse_parameters_reach_the_detector(seed_dir):
     loose = analyze(seed_dir, stages=["reuse"], reuse={"threshold": 0.3})
     strict = analyze(seed_dir, stages=["reuse"], reuse={"threshold": 0.95})
     assert loose.params["reuse"] == {"threshold": 0.3}
-    assert len(loose.tables["pairs"]) > len(strict.tables["pairs"])
-    assert (loose.tables["pairs"]["jaccard"] >= 0.3).all()
-    assert (strict.tables["pairs"]["jaccard"] >= 0.95).all()
+    assert len(loose.tables["group_pairs"]) > len(strict.tables["group_pairs"])
+    assert (loose.tables["group_pairs"]["jaccard"] >= 0.3).all()
+    assert (strict.tables["group_pairs"]["jaccard"] >= 0.95).all()
 
 
 @pytest.mark.parametrize("params, match", [

@@ -26,6 +26,7 @@ from govtext.records import Corpus
 from govtext.reuse import (
     CLUSTER_COLUMNS,
     FAMILY_COLUMNS,
+    GROUP_PAIR_COLUMNS,
     LABELS,
     PAIR_COLUMNS,
     PASSAGE_COLUMNS,
@@ -197,7 +198,7 @@ def test_frames_have_fixed_columns_and_dtypes(seeds_lsh):
     assert u.dtypes.astype(str).to_dict() == {
         "unit_id": "int64", "report_id": "object", "section": "object", "start": "int64",
         "end": "int64", "text": "object", "n_chars": "int64", "cluster_id": "int64",
-        "label": "object", "boilerplate": "float64", "n_reports": "int64",
+        "group_id": "int64", "label": "object", "boilerplate": "float64", "n_reports": "int64",
         "n_agencies": "int64", "source_report_id": "object"}
     assert d.pairs_.dtypes.astype(str).tolist() == ["int64", "int64", "object", "object",
                                                     "float64", "float64", "bool"]
@@ -235,6 +236,61 @@ def test_pairs_clusters_similarity_families_are_consistent(seeds_lsh):
     first = f.drop_duplicates("family").family.tolist()
     assert first == list(range(len(first)))  # numbered by first report
     assert d.linkage_.shape == (11, 4)
+
+
+@pytest.fixture(scope="module")
+def synth_small_fit(synth_small):
+    return ReuseDetector(**FAST).fit(synth_small[0])
+
+
+@pytest.mark.parametrize("which", ["seeds", "synthetic"])
+def test_group_pairs_describe_exactly_the_unit_pairs(which, seeds_lsh, synth_small_fit):
+    d = seeds_lsh if which == "seeds" else synth_small_fit
+    u, gp = d.units_, d.group_pairs_
+    assert list(gp.columns) == GROUP_PAIR_COLUMNS
+    assert (gp.group_a < gp.group_b).all() and (gp.jaccard >= d.threshold).all()
+    members = u.loc[u.group_id >= 0].groupby("group_id").unit_id.apply(list).to_dict()
+    assert sorted(members) == list(range(len(members)))  # numbered 0.., by their first unit
+    assert [m[0] for m in members.values()] == sorted(m[0] for m in members.values())
+    assert (gp.unit_a == [members[g][0] for g in gp.group_a]).all()
+    assert (gp.size_b == [len(members[g]) for g in gp.group_b]).all()
+    # within groups and across group pairs: exactly pairs_
+    implied = {(a, b) for m in members.values() for i, a in enumerate(m) for b in m[i + 1:]}
+    for ga, gb in zip(gp.group_a, gp.group_b):
+        implied |= {(min(a, b), max(a, b)) for a in members[ga] for b in members[gb]}
+    p = d.pairs_
+    assert implied == set(zip(p.unit_a, p.unit_b)) and len(p) == d.stats_["n_pairs"]
+    assert p.loc[p.jaccard == 1.0].shape[0] >= sum(len(m) * (len(m) - 1) // 2
+                                                   for m in members.values())
+
+
+@pytest.mark.parametrize("which", ["seeds", "synthetic"])
+def test_unit_counts_and_shared_units_agree_with_the_unit_pairs(which, seeds_lsh, synth_small_fit):
+    """The detector counts reports, agencies and shared units per group of identical units;
+    the same counts straight from pairs_ must agree."""
+    d = seeds_lsh if which == "seeds" else synth_small_fit
+    u, p = d.units_.set_index("unit_id"), d.pairs_
+    agency = d.report_scores_.set_index("report_id").agency
+    agency = {r: (a if isinstance(a, str) and a else "\x00" + r) for r, a in agency.items()}
+    both = pd.concat([p[["unit_a", "report_b"]].set_axis(["unit", "other"], axis=1),
+                      p[["unit_b", "report_a"]].set_axis(["unit", "other"], axis=1)])
+    both["own"] = u.report_id[both.unit].to_numpy()
+    both = both.loc[both.other != both.own]
+    reports = both.groupby("unit").other.apply(set)
+    n_reports = pd.Series(1, index=u.index)
+    n_reports[reports.index] = reports.map(len) + 1
+    assert (u.n_reports == n_reports).all()
+    n_ag = pd.Series(1, index=u.index)
+    for unit, rs in reports.items():
+        n_ag[unit] = len({agency[r] for r in rs} | {agency[u.report_id[unit]]})
+    assert (u.n_agencies == n_ag).all()
+    cross = p.loc[~p.same_report]
+    lo = np.minimum(cross.report_a, cross.report_b)
+    hi = np.maximum(cross.report_a, cross.report_b)
+    counts = pd.Series(1, index=pd.MultiIndex.from_arrays([lo, hi])).groupby(level=[0, 1]).sum()
+    s = d.similarity_
+    want = [int(counts.get((a, b), 0)) for a, b in zip(s.report_a, s.report_b)]
+    assert s.shared_units.tolist() == want and sum(want) > 0
 
 
 def test_report_scores_shares_sum_to_one(seeds_lsh):
