@@ -12,11 +12,12 @@ Pipeline of :meth:`ReuseDetector.fit`
 1. **Units.** The narrative sentences of every report (:func:`govtext.sentences.sentence_spans`;
    tables are not narrative), or its clauses with ``unit="clause"``, on ``Report.text`` (the
    normalised, simplified text, so a traditional-script report matches its simplified source).
-   Section headings and title lines (label ``heading``) and units with fewer than
+   Section headings, title and signature lines (label ``heading``) and units with fewer than
    ``min_unit_chars`` symbols
    (label ``short``) are kept in :attr:`~ReuseDetector.units_` but are not matched.
 2. **Shingles.** Character ``ngram``-grams of each unit, punctuation dropped and (with
-   ``mask_digits``) every number replaced by one placeholder, hashed deterministically
+   ``mask_digits``) every number replaced by one placeholder (with ``mask_agency``, the
+   report's own agency name too), hashed deterministically
    (:mod:`govtext._shingles`).
 3. **Pairs.** ``method="lsh"``: MinHash signatures and LSH banding chosen so that every pair
    with Jaccard ``>= threshold`` is a candidate with probability ``>= target_recall``; buckets
@@ -119,6 +120,12 @@ _DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
 _NOT_SYMBOL = re.compile(r"[\W_]+")
 # A report title line: no sentence punctuation, ends in 报告 (optionally a closing bracket).
 _TITLE_RE = re.compile(r"^[^。;；,，:：!！?？]{4,80}(?:年度报告|工作报告|情况报告|年报)[)）》」]?\s*$")
+# A signature line: no sentence punctuation, an issuing body's name (ending in 人民政府, 办事处,
+# 局, …) and/or a date (``XX镇人民政府``, ``2024年1月20日``, ``二〇二四年一月``).
+_DATE = r"[0-9０-９〇零一二三四五六七八九十]{2,4}\s*年\s*[0-9０-９〇零一二三四五六七八九十]{1,3}\s*月(?:\s*[0-9０-９〇零一二三四五六七八九十]{1,3}\s*[日号])?"
+_SIGNATURE_RE = re.compile(
+    r"^\s*(?:[^。;；,，:：!！?？\s的了]{2,20}?(?:人民政府|政府|办事处|办公室|委员会|局|厅|署|委|院|中心|处)"
+    rf"(?:\s*{_DATE})?|{_DATE})\s*$")
 _NO_YEAR = np.inf  # sort key of an unknown year ("latest")
 # Identical clauses shorter than this (in symbols) do not relate reports for alignment.
 _FRAGMENT_MIN_SYMBOLS = 12
@@ -324,6 +331,12 @@ class ReuseDetector(BaseEstimator):
     mask_digits : bool, default=True
         Replace every number by one placeholder, so fill-in templates
         (``本年主动公开信息35条`` / ``…128条``) match across agencies.
+    mask_agency : bool, default=True
+        For matching, replace the report's own agency name (``agency``, read like the cohort
+        fields) and its place prefix (``利江区峰青镇`` of ``利江区峰青镇人民政府``) by one
+        placeholder, so fill-in template sentences naming the agency (``如对本报告有任何疑问，
+        请与XX镇人民政府党政办联系（地址：XX镇…）``) match across agencies, as numbers do with
+        ``mask_digits``. The frames keep the text as it is.
     threshold : float, default=0.5
         Minimum similarity of two units, in (0, 1]. At 0.5 an edited copy whose place names
         and a clause were changed still matches (character-5-gram Jaccard about 0.4-0.7 for
@@ -391,6 +404,17 @@ class ReuseDetector(BaseEstimator):
     min_coverage : float, default=0.5
         An ``own`` unit covered at least this much (by characters) by passages aligned with a
         related report takes the label of that relation (edited copies below ``threshold``).
+        Only the passages aligned with one sentence of the other report count together (the
+        sentence their middle maps to): a sentence put together from stock clauses that are
+        found in different sentences of the other report is not an edited copy.
+    weak_threshold : float, default=0.35
+        Two reports that share at least one matched (non-template) unit but are not related
+        have all their units compared: a unit whose Jaccard with a unit of the other report
+        reaches this value counts towards relating them (``min_shared_units``,
+        ``min_shared_chars``, weighted as matched units are), so that a copy whose sentences
+        were heavily edited (most of them below ``threshold``) is related to its source and
+        aligned in full. Only such report pairs are compared (the cost is linear in them).
+        ``0`` switches this off.
     fragments : bool, default=True
         With ``unit="sentence"``, identical clauses (after masking, at least 12 symbols)
         found in at most ``max_anchor_reports`` reports are aligned as well, so reuse of part
@@ -511,7 +535,8 @@ class ReuseDetector(BaseEstimator):
         or None with ``measures=False`` or without :mod:`govtext.measures`.
     stats_ : dict
         Diagnostics: unit counts, LSH parameters and candidate counts, related and aligned
-        report pairs, timings in seconds.
+        report pairs (``n_weak_candidates``, ``n_weak_related``: see ``weak_threshold``),
+        timings in seconds.
 
     Notes
     -----
@@ -538,7 +563,7 @@ class ReuseDetector(BaseEstimator):
     >>> corpus[p.report_a].text[p.a_start:p.a_end]
     '加大政府信息主动公开力度,'
     >>> det.units_.label.value_counts().to_dict()
-    {'own': 313, 'heading': 129, 'short': 20}
+    {'own': 310, 'heading': 135, 'short': 17}
     """
 
     def __init__(
@@ -547,6 +572,7 @@ class ReuseDetector(BaseEstimator):
         unit: str = "sentence",
         ngram: int = 5,
         mask_digits: bool = True,
+        mask_agency: bool = True,
         threshold: float = 0.5,
         measure: str = "jaccard",
         method: str = "lsh",
@@ -563,6 +589,7 @@ class ReuseDetector(BaseEstimator):
         min_shared_chars: int = 30,
         relation_max_reports: int = 200,
         min_coverage: float = 0.5,
+        weak_threshold: float = 0.35,
         fragments: bool = True,
         max_anchor_reports: int = 5,
         min_passage_chars: int = 20,
@@ -577,6 +604,7 @@ class ReuseDetector(BaseEstimator):
         self.unit = unit
         self.ngram = ngram
         self.mask_digits = mask_digits
+        self.mask_agency = mask_agency
         self.threshold = threshold
         self.measure = measure
         self.method = method
@@ -593,6 +621,7 @@ class ReuseDetector(BaseEstimator):
         self.min_shared_chars = min_shared_chars
         self.relation_max_reports = relation_max_reports
         self.min_coverage = min_coverage
+        self.weak_threshold = weak_threshold
         self.fragments = fragments
         self.max_anchor_reports = max_anchor_reports
         self.min_passage_chars = min_passage_chars
@@ -632,6 +661,7 @@ class ReuseDetector(BaseEstimator):
             "unit": _check_choice(self.unit, "unit", _UNITS),
             "ngram": _check_int(self.ngram, "ngram", low=1),
             "mask_digits": _check_bool(self.mask_digits, "mask_digits"),
+            "mask_agency": _check_bool(self.mask_agency, "mask_agency"),
             "threshold": _check_float(self.threshold, "threshold", low=0.0, high=1.0,
                                       low_open=True),
             "measure": _check_choice(self.measure, "measure", _MEASURES),
@@ -655,6 +685,8 @@ class ReuseDetector(BaseEstimator):
                                              low=2),
             "min_coverage": _check_float(self.min_coverage, "min_coverage", low=0.0, high=1.0,
                                          low_open=True),
+            "weak_threshold": _check_float(self.weak_threshold, "weak_threshold", low=0.0,
+                                           high=1.0),
             "min_shared_chars": _check_int(self.min_shared_chars, "min_shared_chars", low=1),
             "min_shared_units": _check_int(self.min_shared_units, "min_shared_units", low=1),
             "relation_max_reports": _check_int(self.relation_max_reports,
@@ -710,7 +742,6 @@ class ReuseDetector(BaseEstimator):
 
         t = time.perf_counter()
         sets, matches, pstats = self._pairs(units, texts, p)
-        del sets
         timings["pairs"] = time.perf_counter() - t
         stats.update({f"pairs_{k}": v for k, v in pstats.items()})
 
@@ -718,7 +749,8 @@ class ReuseDetector(BaseEstimator):
         cluster, degree = self._clusters(units, matches)
         units["cluster_id"] = cluster
         clusters = self._cluster_frame(units, info, degree)
-        support = self._label(units, matches, info, p)
+        support = self._label(units, matches, info, p, sets, stats)
+        del sets
         timings["labels"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -814,11 +846,14 @@ class ReuseDetector(BaseEstimator):
         units["n_chars"] = units["end"] - units["start"]
         units["_text"] = np.asarray(texts, dtype=object) if texts else np.empty(0, dtype=object)
         # a title line (``XX镇人民政府2023年政府信息公开工作年度报告``, no sentence punctuation)
-        # is structure, as headings are: every report has one
-        title = np.fromiter((bool(_TITLE_RE.match(t)) for t in texts), dtype=bool,
-                            count=len(texts))
+        # is structure, as headings are: every report has one; so is the signature (the issuing
+        # body and the date, ``XX镇人民政府`` / ``2024年1月20日``), which repeats every year
+        title = np.fromiter((bool(_TITLE_RE.match(t) or _SIGNATURE_RE.match(t)) for t in texts),
+                            dtype=bool, count=len(texts))
         units["heading"] = units["heading"].to_numpy() | title
         units["_match"] = ~units["heading"].to_numpy() & (n_sym >= p["min_unit_chars"])
+        if p["mask_agency"]:
+            texts = _mask_agency_names(reports, units, texts)
         return units, texts
 
     # -- stage 2: pairs ----------------------------------------------------------------------
@@ -915,7 +950,7 @@ class ReuseDetector(BaseEstimator):
 
     # -- stage 4: labels ---------------------------------------------------------------------
     def _label(self, units: pd.DataFrame, m: _Matches, info: pd.DataFrame,
-               p: dict) -> pd.DataFrame:
+               p: dict, sets: Any = None, stats_out: dict | None = None) -> pd.DataFrame:
         """Labels from each unit's matches; returns the support of report pairs.
 
         Labels use the unit's *direct* matches (its verified pairs), not its whole cluster: a
@@ -927,6 +962,8 @@ class ReuseDetector(BaseEstimator):
         its linked groups); only units found in at most ``relation_max_reports`` reports,
         which can relate reports, are expanded to (unit, other report) rows.
         """
+        if stats_out is None:
+            stats_out = {}
         n = len(units)
         rep = units["rep"].to_numpy()
         label = np.where(units["heading"].to_numpy(), "heading",
@@ -1029,6 +1066,28 @@ class ReuseDetector(BaseEstimator):
                     spread[cand] = 1 + n_unrel >= min_ag
                     support, ok, free = relations(tmpl | spread)
             tmpl = tmpl | spread
+            if p["weak_threshold"] > 0 and sets is not None:
+                # reports sharing a matched unit but not related: compare all their units at the
+                # weak threshold (heavily edited copies fall below ``threshold``)
+                unit_tmpl = np.zeros(n, dtype=bool)
+                unit_tmpl[idx] = tmpl
+                unit_k = np.ones(n, dtype=np.int64)
+                unit_k[idx] = k
+                ckey = np.unique(np.minimum(r_arr[free], s_arr[free]).astype(np.int64) * nr1
+                                 + np.maximum(r_arr[free], s_arr[free]).astype(np.int64))
+                okk = ok["r"].to_numpy(np.int64), ok["s"].to_numpy(np.int64)
+                done = np.unique(np.minimum(*okk) * nr1 + np.maximum(*okk))
+                ckey = ckey[~_isin_sorted(ckey, done)]
+                weak = _weak_relations(ckey // nr1, ckey % nr1, units, sets, unit_tmpl, unit_k,
+                                       p)
+                stats_out["n_weak_candidates"] = int(ckey.size)
+                stats_out["n_weak_related"] = len(weak)
+                if len(weak):
+                    both = pd.concat([weak, weak.rename(columns={"r": "s", "s": "r"})],
+                                     ignore_index=True)
+                    support = pd.concat([support, both], ignore_index=True)
+                    support = support.sort_values(["r", "s"], kind="stable").reset_index(drop=True)
+                    ok = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]]
             lab = np.where(tmpl, "template", "own").astype(object)
             src = np.full(idx.size, -1, dtype=np.int64)
             links = pd.DataFrame({"unit": u_arr[free].astype(np.int64),
@@ -1068,8 +1127,6 @@ class ReuseDetector(BaseEstimator):
     # -- stage 5: passages -------------------------------------------------------------------
     def _passages(self, reports: list, units: pd.DataFrame, m: _Matches, support: pd.DataFrame,
                   info: pd.DataFrame, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-        from govtext._align import align_passages
-
         dtypes = {"report_a": object, "a_start": "int64", "a_end": "int64", "report_b": object,
                   "b_start": "int64", "b_end": "int64", "matched_chars": "int64",
                   "score": "float64", "label": object, "related": bool}
@@ -1237,6 +1294,8 @@ class ReuseDetector(BaseEstimator):
             "s": np.r_[cv["b_start"].to_numpy(), cv["a_start"].to_numpy()[sym]],
             "e": np.r_[cv["b_end"].to_numpy(), cv["a_end"].to_numpy()[sym]],
             "src": np.r_[ra, rb[sym]],
+            "os": np.r_[cv["a_start"].to_numpy(), cv["b_start"].to_numpy()[sym]],
+            "oe": np.r_[cv["a_end"].to_numpy(), cv["b_end"].to_numpy()[sym]],
             "label": np.r_[lab, lab[sym]],
         })
         own = units.loc[units["label"] == "own", ["rep", "start", "end"]]
@@ -1246,6 +1305,18 @@ class ReuseDetector(BaseEstimator):
         j = j.loc[(j["s"] < j["end"]) & (j["e"] > j["start"])]
         if j.empty:
             return
+        # the counterpart: the unit of the source report that the covered part of the unit is
+        # aligned with (its middle mapped linearly through the passage); a unit covered by
+        # stock clauses aligned with several different sentences is not an edited copy of one
+        cs = np.maximum(j["s"].to_numpy(), j["start"].to_numpy())
+        ce = np.minimum(j["e"].to_numpy(), j["end"].to_numpy())
+        blen = np.maximum(j["e"].to_numpy() - j["s"].to_numpy(), 1)
+        mid = j["os"].to_numpy() + ((cs + ce) // 2 - j["s"].to_numpy()) * (
+            j["oe"].to_numpy() - j["os"].to_numpy()) // blen
+        span = np.int64(max(int(units["end"].max()), int(mid.max())) + 1)
+        ukey = units["rep"].to_numpy(np.int64) * span + units["start"].to_numpy(np.int64)
+        v = np.searchsorted(ukey, j["src"].to_numpy(np.int64) * span + mid, side="right") - 1
+        j = j.assign(grp=v)
         cov = _union_coverage(j)
         cov = cov.merge(units[["n_chars"]], left_on="index", right_index=True)
         cov = cov.loc[cov["covered"] >= p["min_coverage"] * cov["n_chars"]]
@@ -1861,6 +1932,98 @@ def _agencies_all_related(cand: np.ndarray, g_idx: np.ndarray, r_idx: np.ndarray
     return np.bincount(ue[uc == total], minlength=cand.size).astype(np.int64)
 
 
+def _weak_relations(r: np.ndarray, s: np.ndarray, units: pd.DataFrame, sets: Any,
+                    unit_tmpl: np.ndarray, unit_k: np.ndarray, p: dict) -> pd.DataFrame:
+    """Report pairs ``(r, s)`` (``r < s``) related by their units at ``weak_threshold``.
+
+    For each candidate pair, the Jaccard of every non-template matchable unit of one report with
+    every such unit of the other (a sparse product of their binary shingle rows); a unit of ``r``
+    whose best Jaccard in ``s`` reaches ``weak_threshold`` counts as a shared unit, weighted as
+    in the relation rule (its characters over the other reports its verified matches hold,
+    at least one). Returns the pairs where one side holds ``min_shared_units`` such units
+    totalling ``min_shared_chars``: ``r, s, chars, units`` (both values of the stronger side).
+    """
+    import scipy.sparse as sp
+
+    cols = ["r", "s", "chars", "units"]
+    empty = pd.DataFrame({"r": pd.Series(dtype="int64"), "s": pd.Series(dtype="int64"),
+                          "chars": pd.Series(dtype="float64"), "units": pd.Series(dtype="int64")})
+    if r.size == 0:
+        return empty
+    match = np.flatnonzero(units["_match"].to_numpy())
+    if match.size == 0 or sets.hashes.size == 0:
+        return empty
+    rep_all = units["rep"].to_numpy()[match]
+    # only the units of the candidate reports (a few of a large corpus): their shingle rows
+    keep = np.flatnonzero(np.isin(rep_all, np.union1d(r, s)))
+    match = match[keep]
+    rep_m = rep_all[keep]
+    ok_m = ~unit_tmpl[match]
+    sizes = np.diff(sets.indptr)[keep]
+    src = (np.repeat(sets.indptr[keep] - (np.cumsum(sizes) - sizes), sizes)
+           + np.arange(int(sizes.sum())))
+    _, colidx = np.unique(sets.hashes[src], return_inverse=True)
+    indptr = np.zeros(keep.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    m = sp.csr_matrix((np.ones(colidx.size, dtype=np.float32), colidx.astype(np.int64), indptr),
+                      shape=(keep.size, int(colidx.max()) + 1 if colidx.size else 0))
+    lo = np.searchsorted(rep_m, np.arange(int(rep_all.max()) + 2), side="left")
+    n_chars = units["n_chars"].to_numpy()[match].astype(np.float64)
+    weight = n_chars / np.maximum(unit_k[match] - 1, 1)
+    thr = p["weak_threshold"]
+    rows = []
+    for a, b in zip(r.tolist(), s.tolist()):
+        ra = np.arange(lo[a], lo[a + 1])
+        rb = np.arange(lo[b], lo[b + 1])
+        ra, rb = ra[ok_m[ra]], rb[ok_m[rb]]
+        if ra.size == 0 or rb.size == 0:
+            continue
+        inter = (m[ra] @ m[rb].T).toarray()
+        union = sizes[ra][:, None] + sizes[rb][None, :] - inter
+        jac = inter / np.maximum(union, 1)
+        best = []
+        for jm, rr in ((jac.max(axis=1), ra), (jac.max(axis=0), rb)):
+            hit = jm >= thr - 1e-12
+            best.append((float(weight[rr[hit]].sum()), int(hit.sum())))
+        chars, cnt = max(best, key=lambda x: (x[1] >= p["min_shared_units"], x[0]))
+        if cnt >= p["min_shared_units"] and chars >= p["min_shared_chars"] - 1e-9:
+            rows.append((a, b, chars, cnt))
+    if not rows:
+        return empty
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({"r": "int64", "s": "int64", "chars": "float64", "units": "int64"})
+
+
+# An administrative place prefix of an agency name (``利江区峰青镇`` of ``利江区峰青镇人民政府``).
+_PLACE_RE = re.compile(r"^.*(?:省|自治区|市|州|盟|区|县|旗|镇|乡|街道)")
+_NAME_MASK = "\u3402"
+
+
+def _mask_agency_names(reports: list, units: pd.DataFrame, texts: list[str]) -> list[str]:
+    """The unit texts with each report's own agency name, and its place prefix, replaced by one
+    placeholder symbol: fill-in template sentences naming the agency (``如对本报告有任何疑问，
+    请与XX镇人民政府党政办联系（地址：XX镇…）``) then match across agencies, as numbers do."""
+    rep = units["rep"].to_numpy()
+    out = list(texts)
+    pats: dict[int, re.Pattern | None] = {}
+    for k, r in enumerate(rep.tolist()):
+        if r not in pats:
+            agency = _field(reports[r], "agency")
+            names = set()
+            if isinstance(agency, str) and len(agency) >= 3:
+                names.add(agency)
+                m = _PLACE_RE.match(agency)
+                if m and len(m.group(0)) >= 3:
+                    names.add(m.group(0))
+            pats[r] = (re.compile("|".join(re.escape(x) for x in
+                                           sorted(names, key=lambda x: (-len(x), x))))
+                       if names else None)
+        pat = pats[r]
+        if pat is not None:
+            out[k] = pat.sub(_NAME_MASK, out[k])
+    return out
+
+
 def _isin_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     """``np.isin(keys, sorted_keys)`` for a sorted, unique ``sorted_keys`` (binary search)."""
     if sorted_keys.size == 0:
@@ -2130,9 +2293,11 @@ def _union_coverage(j: pd.DataFrame) -> pd.DataFrame:
     label (whatever its source); the row kept per label carries its earliest source.
     """
     j = j.assign(cs=np.maximum(j["s"], j["start"]), ce=np.minimum(j["e"], j["end"]))
-    j = j.sort_values(["index", "label", "cs", "ce"], kind="stable")
+    if "grp" not in j.columns:
+        j = j.assign(grp=0)
+    j = j.sort_values(["index", "label", "grp", "cs", "ce"], kind="stable")
     idx = j["index"].to_numpy()
-    lab = j["label"].to_numpy(dtype=object)
+    lab = (j["label"].astype(str) + "\x1f" + j["grp"].astype(str)).to_numpy(dtype=object)
     cs = j["cs"].to_numpy()
     ce = j["ce"].to_numpy()
     covered = np.zeros(len(j), dtype=np.int64)
@@ -2155,10 +2320,10 @@ def _union_coverage(j: pd.DataFrame) -> pd.DataFrame:
         k = m
     first = j.iloc[rows]
     out = pd.DataFrame({"index": first["index"].to_numpy(), "label": first["label"].to_numpy(),
-                        "covered": covered[rows]})
-    # the earliest source of that label for the unit
-    src = j.groupby(["index", "label"], sort=True)["src"].min().reset_index()
-    return out.merge(src, on=["index", "label"])
+                        "grp": first["grp"].to_numpy(), "covered": covered[rows]})
+    # the earliest source of that label (and group) for the unit
+    src = j.groupby(["index", "label", "grp"], sort=True)["src"].min().reset_index()
+    return out.merge(src, on=["index", "label", "grp"]).drop(columns="grp")
 
 
 def _exact_containment(sets, threshold: float, *, expand: bool = True):

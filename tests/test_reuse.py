@@ -539,6 +539,8 @@ def test_not_fitted_helpers():
     ({"cohort": ("year", "")}, r"'cohort' parameter"),
     ({"template_share": 0.0}, r"'template_share' parameter"),
     ({"min_coverage": 2}, r"'min_coverage' parameter"),
+    ({"mask_agency": 1}, r"'mask_agency' parameter of ReuseDetector must be a bool"),
+    ({"weak_threshold": 1.5}, r"'weak_threshold' parameter .* \[0.0, 1.0\]"),
     ({"family_threshold": -0.1}, r"'family_threshold' parameter .* \[0.0, 1.0\]"),
     ({"random_state": -1}, r"'random_state' parameter .* an int >= 0"),
 ])
@@ -871,3 +873,97 @@ def test_distinct_per_group_counts_like_pandas(rows):
     want = pd.Series(v).groupby(g).nunique().reindex(range(10)).fillna(0).to_numpy(np.int64)
     assert _distinct_per_group(g, v, 10).tolist() == want.tolist()
     assert _unique(v).tolist() == sorted(set(v.tolist()))
+
+
+# --------------------------------------------------------------------------------------------
+# issue #7: signature lines, weak relations, coverage by one counterpart sentence
+
+_V = "我镇依托便民服务中心设立政务公开专区,开通公开热线电话,设立征求意见箱,方便群众查询办事。"
+_V2 = "全年组织政务公开业务培训三次,覆盖全镇各村居信息员和机关工作人员,提升了业务水平。"
+_S1 = "甲镇在东风村和红旗村新建信息公开栏十二块,每月更新一次惠农补贴发放名单,接受群众监督。"
+_S2 = "甲镇围绕东风水库除险加固工程,公开了项目批复、招标结果和资金使用情况,群众反映良好。"
+# an edited copy of _S2 (places renamed, a word added): 5-gram Jaccard 0.40, below 0.5
+_E2 = "乙镇围绕白水河道综合治理工程,及时公开了项目批复、招标结果和资金使用情况,群众反映良好。"
+# an edited copy of _S1 (names renamed, a phrase changed)
+_E1 = "乙镇在青山村和白水村新建信息公开栏十二块,每周公布惠农补贴发放名单,主动接受群众监督。"
+# a clause of _S1 and a clause of _S2 in one sentence: neither is a copy of one sentence
+_MIX = "乙镇每月更新一次惠农补贴发放名单,公开了项目批复、招标结果和资金使用情况,效果较好。"
+
+
+def test_signature_lines_are_structure():
+    # the issuing body and the date under the report repeat every year: not recycled text
+    body = _V + _V2 + "\n甲镇人民政府\n2021年1月5日"
+    a = _report("A2020", body, agency="甲镇人民政府", year=2020)
+    b = _report("A2021", body.replace("2021年1月5日", "2022年1月6日"),
+                agency="甲镇人民政府", year=2021)
+    det = ReuseDetector(**FAST).fit([a, b])
+    u = det.units_.set_index(["report_id", "text"])["label"]
+    for rid in ("A2020", "A2021"):
+        assert u[(rid, "甲镇人民政府")] == "heading"
+    assert u[("A2020", "2021年1月5日")] == "heading"
+    assert u[("A2021", _V)] == "recycled"
+    # a narrative sentence naming a body is not a signature
+    from govtext.reuse import _SIGNATURE_RE
+    assert _SIGNATURE_RE.match("二〇二四年一月二十日")
+    assert _SIGNATURE_RE.match("宝长市嘉杨县人民政府2011年1月5日")
+    assert not _SIGNATURE_RE.match("如对本报告有任何疑问,请与县人民政府办公室联系。")
+    assert not _SIGNATURE_RE.match("本年度主动公开政府信息的主要渠道为政府网站和公开栏和办公室")
+
+
+def test_weak_matches_relate_reports_sharing_one_matched_unit():
+    # one sentence copied verbatim and one heavily edited (Jaccard 0.40 < threshold 0.5): one
+    # matched unit is not enough to relate the reports, the edited copy makes a second
+    own_a = "甲镇今年重点推进乡村振兴领域信息公开,编印了惠农政策明白纸两千份。"
+    own_b = "乙镇结合集镇改造工程,公开了征收补偿标准和安置方案的全部内容。"
+    a = _report("A2020", _V + _S2 + own_a, agency="甲镇人民政府", year=2020)
+    b = _report("B2021", _V + _E2 + own_b, agency="乙镇人民政府", year=2021)
+    off = ReuseDetector(weak_threshold=0.0, **FAST).fit([a, b])
+    u = off.units_.set_index(["report_id", "text"])["label"]
+    assert u[("B2021", _V)] == "own" and u[("B2021", _E2)] == "own"
+    assert not off.passages_["related"].any()
+    det = ReuseDetector(**FAST).fit([a, b])
+    u = det.units_.set_index(["report_id", "text"])
+    assert (u.loc[("B2021", _V), "label"], u.loc[("B2021", _V), "source_report_id"]) == (
+        "copied", "A2020")
+    assert u.loc[("B2021", _E2), "label"] == "copied"  # aligned in full, covered
+    assert u.loc[("B2021", own_b), "label"] == "own"
+    assert det.passages_["related"].all()
+    assert det.stats_["n_weak_related"] == 1
+    # above the weak threshold: not related
+    det = ReuseDetector(weak_threshold=0.45, **FAST).fit([a, b])
+    assert det.units_.set_index(["report_id", "text"]).loc[("B2021", _V), "label"] == "own"
+
+
+def test_coverage_needs_one_counterpart_sentence():
+    # related reports (two shared sentences); an edited copy of one sentence is copied, a
+    # sentence made of clauses of two different sentences of the source stays own
+    a = _report("A2020", _V + _S1 + _V2 + _S2, agency="甲镇人民政府", year=2020)
+    b = _report("B2021", _V + _MIX + _V2 + _E1, agency="乙镇人民政府", year=2021)
+    det = ReuseDetector(**FAST).fit([a, b])
+    u = det.units_.set_index(["report_id", "text"])["label"]
+    assert u[("B2021", _V)] == "copied" and u[("B2021", _V2)] == "copied"
+    assert u[("B2021", _E1)] == "copied"
+    assert u[("B2021", _MIX)] == "own"
+
+
+def test_agency_names_masked_for_matching():
+    # a fill-in template naming the agency matches across agencies once the report's own
+    # agency name (and its place prefix) is masked, as numbers are
+    def contact(name, place):
+        return (f"如对本报告有任何疑问,请与{name}党政办联系(地址:{place}文化路12号,"
+                f"电话:0371-1234567)。")
+    rows = [("甲", "东山县甲镇"), ("乙", "西河县乙乡"), ("丙", "南湖区丙街道")]
+    own = ["今年编印了惠农政策明白纸两千份并逐户发放到位。", "结合集镇改造工程公开了征收补偿标准和安置方案。",
+           "新增了政策解读专栏并发布图解和视频解读二十余篇。"]
+    reports = [_report(k, contact(f"{place}人民政府" if k != "丙" else f"{place}办事处", place)
+                       + text, agency=f"{place}人民政府" if k != "丙" else f"{place}办事处",
+                       year=2021)
+               for (k, place), text in zip(rows, own)]
+    det = ReuseDetector(**FAST).fit(reports)
+    lab = det.units_.loc[det.units_.text.str.startswith("如对本报告"), "label"]
+    assert set(lab) == {"template"}
+    assert det.units_.loc[det.units_.text.str.startswith("如对本报告"), "text"].str.contains(
+        "东山县甲镇").any()  # the frames keep the text as it is
+    det = ReuseDetector(mask_agency=False, **FAST).fit(reports)
+    lab = det.units_.loc[det.units_.text.str.startswith("如对本报告"), "label"]
+    assert set(lab) == {"own"}
