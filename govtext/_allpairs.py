@@ -190,6 +190,10 @@ def pair_scores(
     return inter, jac.astype(np.float64), con.astype(np.float64)
 
 
+# Candidate pairs scored at once by verify_pairs.
+_VERIFY_CHUNK = 1 << 21
+
+
 def verify_pairs(
     sets: ShingleSets | tuple[np.ndarray, np.ndarray],
     i: np.ndarray,
@@ -233,16 +237,25 @@ def verify_pairs(
     i, j = _canonical_unique(np.asarray(i, np.int64), np.asarray(j, np.int64), n)
     n_cand = i.size
     sizes = np.diff(indptr)
-    si, sj = sizes[i], sizes[j]
-    ok = (si > 0) & (sj > 0)
-    if measure == "jaccard":
-        ok &= np.minimum(si, sj) >= threshold * np.maximum(si, sj) - _EPS * np.maximum(si, sj)
-    i, j = i[ok], j[ok]
-    inter, jac, con = pair_scores((indptr, _as_csr(sets)[1]), i, j)
-    score = jac if measure == "jaccard" else con
-    keep = score >= threshold
-    stats = {"n_candidates": int(n_cand), "n_size_filtered": int(n_cand - ok.sum())}
-    return Pairs(i[keep], j[keep], inter[keep], jac[keep], con[keep], stats)
+    hashes = _as_csr(sets)[1]
+    n_filtered = 0
+    out: list[tuple[np.ndarray, ...]] = []
+    # in chunks: tens of millions of candidates would need several times their size in
+    # temporaries at once; only the (few) verified pairs are kept
+    for k in range(0, max(n_cand, 1), _VERIFY_CHUNK):
+        ci, cj = i[k:k + _VERIFY_CHUNK], j[k:k + _VERIFY_CHUNK]
+        si, sj = sizes[ci], sizes[cj]
+        ok = (si > 0) & (sj > 0)
+        if measure == "jaccard":
+            ok &= np.minimum(si, sj) >= threshold * np.maximum(si, sj) - _EPS * np.maximum(si, sj)
+        n_filtered += int(ci.size - ok.sum())
+        ci, cj = ci[ok], cj[ok]
+        inter, jac, con = pair_scores((indptr, hashes), ci, cj)
+        keep = (jac if measure == "jaccard" else con) >= threshold
+        out.append((ci[keep], cj[keep], inter[keep], jac[keep], con[keep]))
+    cols = [np.concatenate([o[c] for o in out]) for c in range(5)]
+    stats = {"n_candidates": int(n_cand), "n_size_filtered": n_filtered}
+    return Pairs(*cols, stats)
 
 
 def _within_group_pairs(gsizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -502,6 +502,10 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         if not frames:  # no partition at all (an empty table): the stages' empty tables
             res = _run_partition("reports", [], wanted, run_params)
             frames = {name: [df] for name, df in res["tables"].items()}
+        if executor is None and _effective_jobs(n_jobs) > 1:
+            from govtext._workers import release_idle_workers
+
+            release_idle_workers()  # their memory is not needed by the whole-corpus stages
         if backend == "dask":
             timings["partitions_wall"] = time.perf_counter() - t_parts
     except BaseException:

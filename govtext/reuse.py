@@ -763,6 +763,7 @@ class ReuseDetector(BaseEstimator):
         scores = self._report_scores(reports, units, info)
         similarity, fam_input = self._similarity(reports, units, matches, passages, p)
         families, linkage = self._families(reports, fam_input, p)
+        del fam_input  # the condensed distances: 400 MB at 10,000 reports
         timings["similarity"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -1428,6 +1429,9 @@ class ReuseDetector(BaseEstimator):
         narr = self._narratives(reports, units, p)
         sets, tf = shingle_counts(narr, n=p["ngram"], mask_digits=False)
         x = _tfidf(sets, tf)
+        del tf
+        blocks = _cosine_blocks(x, n)
+        del x  # the blocks keep their own split of it
         everything = n <= p["similarity_max_reports"]
         if not everything:  # beyond: the pairs some passage links (and the close ones)
             pos = {r.id: k for k, r in enumerate(reports)}
@@ -1440,7 +1444,7 @@ class ReuseDetector(BaseEstimator):
         fam_cut = 1.0 - p["family_threshold"]
         condensed = np.zeros(n * (n - 1) // 2 if dense_families else 0, dtype=np.float64)
         kept_i, kept_j, kept_c, fam_e = [], [], [], []
-        for r0, r1, cb in _cosine_blocks(x, n):
+        for r0, r1, cb in blocks:
             # cb[i - r0, j - r0] is the cosine of reports i in [r0, r1) and j in [r0, n)
             np.clip(cb, 0.0, 1.0, out=cb)
             for i in range(r0, r1):
@@ -1498,7 +1502,7 @@ class ReuseDetector(BaseEstimator):
             fam = pd.DataFrame({"report_id": _obj(ids), "family": np.zeros(n, dtype=np.int64)})
             return fam, np.empty((0, 4), dtype=np.float64)
         if isinstance(fam_input, np.ndarray):
-            dist = np.clip(fam_input, 0.0, 1.0)
+            dist = np.clip(fam_input, 0.0, 1.0, out=fam_input)  # in place: n^2 / 2 values
             z = linkage(dist, method="average")
             raw = fcluster(z, t=p["family_threshold"], criterion="distance")
         else:
@@ -2089,6 +2093,7 @@ def _cosine_blocks(x, n: int):
     """
     block = max(1, min(n, _SIM_BLOCK_CELLS // max(n, 1)))
     csc = x.tocsc()
+    del x  # the caller has let go of it too: only the two parts below stay
     df = np.diff(csc.indptr)
     order = np.argsort(-df, kind="stable")
     k = int(np.count_nonzero(df > n / _DENSE_DF_DIVISOR))
@@ -2176,7 +2181,14 @@ def _map_batches(fn, batches, args: tuple, n_jobs: int | None):
     if not _parallel(n_jobs):
         return (fn(batch, *args) for batch in batches)
     par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
-    return par(joblib.delayed(fn)(batch, *args) for batch in batches)
+
+    def run():
+        from govtext._workers import release_idle_workers
+
+        yield from par(joblib.delayed(fn)(batch, *args) for batch in batches)
+        release_idle_workers()  # the workers' memory is not needed by the next step
+
+    return run()
 
 
 def _windows(arrays: tuple, rep: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -104,3 +104,26 @@ def test_analyze_rejects_bad_parameters(seed_dir, params, match):
 
     with pytest.raises(InvalidParameterError, match=match):
         analyze(seed_dir, **params)
+
+
+def _pid(_):
+    return os.getpid()
+
+
+def test_idle_workers_are_released_after_a_parallel_step():
+    import joblib
+    import psutil
+
+    from govtext._workers import release_idle_workers
+
+    pids = set(joblib.Parallel(n_jobs=2)(joblib.delayed(_pid)(k) for k in range(8)))
+    assert os.getpid() not in pids
+    alive = {p.pid for p in psutil.Process().children(recursive=True)}
+    assert pids <= alive
+    assert release_idle_workers() is True
+    alive = {p.pid for p in psutil.Process().children(recursive=True)}
+    assert not pids & alive
+    # the next parallel step starts fresh workers
+    again = set(joblib.Parallel(n_jobs=2)(joblib.delayed(_pid)(k) for k in range(8)))
+    assert again and not again & pids
+    release_idle_workers()
