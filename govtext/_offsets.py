@@ -1,4 +1,4 @@
-"""Offset tracking for text edits: a compact map from an edited text back to its source.
+"""Offset tracking for text edits: a map from an edited text back to its source.
 
 An edit replaces the non-empty span ``text[start:end]`` by a replacement string. Characters
 outside the edits keep their source range; the characters of a replacement inherit the source
@@ -10,23 +10,28 @@ Edits come in batches (:class:`Edits`): sorted, non-overlapping, and stored as c
 arrays of starts and ends, the replacements as one string for all or a list), because the
 batches of the normalisation steps are produced and consumed by vectorised code.
 
-:class:`SourceMap` stores the map as *segments*, not per character. A segment covers a run of
-characters of the current text and is either a *copy* run (character ``x`` came from the single
-source character ``a + (x - pos)``) or a *block* (every character came from the source range
-``[a, b)``). Composing a batch of ``k`` edits with a map of ``m`` segments costs a fixed number
-of numpy operations on arrays of size ``O(k + m)``, whatever the length of the text, so a
-pipeline of editing steps costs one ``O(n)`` pass at the end (:meth:`SourceMap.arrays`) instead
-of one per step.
+:class:`SourceMap` stores the map per character (two ``int64`` arrays, made once the text is
+edited). A large batch is applied through its :class:`EditIndex` -- for each character of the
+edited text, the position in the current text it reads -- which a fixed number of numpy
+operations computes, whatever the number of edits; the same index splices the code points of
+the text (:func:`splice_codepoints`) and gathers the map's arrays. A batch of at most
+``FEW_EDITS`` edits is applied by joining slices of the arrays instead (one Python step per
+edit). On texts of the size of a report the fixed cost of each numpy call dominates, so a few
+calls on per-character arrays cost less than composing a map of segments and expanding it at
+the end, as an earlier version did.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Edits", "SourceMap", "Tracked", "splice"]
+__all__ = [
+    "EditIndex", "Edits", "SourceMap", "Tracked", "edit_index", "splice", "splice_codepoints",
+]
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,116 @@ def splice(text: str, edits: Edits) -> str:
     return "".join(out)
 
 
+# Batches of at most this many edits are applied by slicing (Python steps per edit, no pass per
+# character); larger ones through an EditIndex (numpy calls, whatever the number of edits).
+FEW_EDITS = 32
+
+_BAD_EDITS = "edits must be non-empty, sorted and non-overlapping within the text"
+
+
+def _valid(n: int, starts: list[int], ends: list[int]) -> bool:
+    """Whether the edits (as lists) are non-empty, sorted, non-overlapping and inside a text of
+    ``n`` characters (the ends, with 0 in front and ``n`` behind, interleaved with the starts,
+    never decrease; no edit is empty)."""
+    return (
+        all(map(operator.le, [0, *ends], [*starts, n]))
+        and all(map(operator.lt, starts, ends))
+    )
+
+
+@dataclass(frozen=True)
+class EditIndex:
+    """Where each character of an edited text comes from, for one batch of edits.
+
+    ``index[x]`` is the position in the current text that character ``x`` of the edited text
+    reads: its own position for a kept character, the start of the replaced span (``starts[i]``)
+    for a character of replacement ``i``. ``rep_pos`` holds the positions of the replacement
+    characters in the edited text, in order, and ``rep_edit`` the edit each one belongs to
+    (``None`` for both when the batch only deletes).
+    """
+
+    index: np.ndarray
+    rep_pos: np.ndarray | None = None
+    rep_edit: np.ndarray | None = None
+
+
+def edit_index(n: int, edits: Edits) -> EditIndex:
+    """The :class:`EditIndex` of a batch of edits on a text of ``n`` characters.
+
+    A fixed number of numpy operations, on arrays the size of the batch and of the edited text
+    (no Python loop per edit or per character).
+
+    >>> ix = edit_index(6, Edits(np.array([1, 4]), np.array([3, 5]), [" ", ""]))  # "a  b|c"
+    >>> ix.index.tolist(), ix.rep_pos.tolist()                                     # "a bc"
+    ([0, 1, 3, 5], [1])
+    """
+    starts, ends = edits.starts, edits.ends
+    e = len(starts)
+    if not e:
+        return EditIndex(np.arange(n, dtype=np.int64))
+    # Kept interval i lies between edit i - 1 and edit i: [ks[i], ks[i] + kl[i]).
+    ks = np.concatenate(([0], ends))
+    kl = np.concatenate((starts, [n])) - ks
+    if kl.min() < 0 or (ends <= starts).any():
+        raise ValueError(_BAD_EDITS)
+    lens = edits.lengths()
+    if isinstance(lens, int) and not lens:  # deletions only: the kept intervals, end to end
+        new_start = kl.cumsum()
+        new_start -= kl
+        index = (ks - new_start).repeat(kl)
+        index += np.arange(len(index))
+        return EditIndex(index)
+    if isinstance(lens, int):
+        lens = np.full(e, lens, dtype=np.int64)
+    # Kept intervals and replacements alternate; each reads from its start onwards (a
+    # replacement of more than one character is set to its start below).
+    seglen = np.empty(2 * e + 1, dtype=np.int64)
+    seglen[0::2], seglen[1::2] = kl, lens
+    base = np.empty(2 * e + 1, dtype=np.int64)
+    base[0::2], base[1::2] = ks, starts
+    new_start = seglen.cumsum()
+    new_start -= seglen
+    index = (base - new_start).repeat(seglen)
+    index += np.arange(len(index))
+    rep_start = new_start[1::2]
+    if lens.max() <= 1:
+        rep_edit = lens.nonzero()[0]
+        return EditIndex(index, rep_start[rep_edit], rep_edit)
+    rep_edit = np.arange(e).repeat(lens)
+    first = lens.cumsum()
+    first -= lens  # rank of each edit's first replacement character
+    rep_pos = (rep_start - first).repeat(lens)
+    rep_pos += np.arange(len(rep_pos))
+    index[rep_pos] = starts[rep_edit]
+    return EditIndex(index, rep_pos, rep_edit)
+
+
+def splice_codepoints(cp: np.ndarray, edits: Edits, ix: EditIndex) -> np.ndarray:
+    """Apply a batch of edits to the code points of a text (``uint32``), given its index.
+
+    >>> cp = np.frombuffer("a  b|c".encode("utf-32-le"), dtype=np.uint32)
+    >>> edits = Edits(np.array([1, 4]), np.array([3, 5]), [" ", ""])
+    >>> splice_codepoints(cp, edits, edit_index(6, edits)).tobytes().decode("utf-32-le")
+    'a bc'
+    """
+    out = cp[ix.index]
+    if ix.rep_pos is not None and len(ix.rep_pos):
+        reps = edits.reps
+        joined = reps * len(edits) if isinstance(reps, str) else "".join(
+            reps.tolist() if isinstance(reps, np.ndarray) else reps)
+        out[ix.rep_pos] = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    return out
+
+
 class SourceMap:
     """Map from each character of an edited text to its half-open source range.
 
-    ``seg`` holds one column per segment and four rows, ``pos, a, b, k``: segment ``j`` covers
-    text positions ``[pos[j], pos[j + 1])`` (the last one ends at ``n``), and character ``x`` in
-    it maps to ``[a[j] + k[j] * (x - pos[j]), b[j] + k[j] * (x - pos[j]))``, with ``k[j] = 1``
-    for a copy run (``b = a + 1``) and ``k[j] = 0`` for a block.
+    Kept per character: ``starts[x]`` and ``ends[x]`` are the source start and end of character
+    ``x`` (``None`` on an unedited text, where character ``x`` is source character ``x``). A large
+    batch of edits is composed through its :class:`EditIndex` (two gathers: a fixed number of
+    numpy operations whatever the number of edits), a small one by joining slices; on texts of
+    the size of a report the fixed cost per numpy call dominates. :meth:`arrays` returns the
+    arrays as they are.
 
     >>> m = SourceMap.identity(6)                      # "a  b|c"
     >>> m, src_a, src_b = m.edit(Edits(np.array([1, 4]), np.array([3, 5]), [" ", ""]))
@@ -101,97 +209,99 @@ class SourceMap:
     ([1, 4], [3, 5])
     """
 
-    __slots__ = ("n", "seg", "unedited")
+    __slots__ = ("ends", "n", "starts")
 
-    def __init__(self, n: int, seg: np.ndarray, *, unedited: bool = False) -> None:
-        self.n, self.seg, self.unedited = n, seg, unedited
+    def __init__(
+        self, n: int, starts: np.ndarray | None = None, ends: np.ndarray | None = None
+    ) -> None:
+        self.n, self.starts, self.ends = n, starts, ends
 
     @classmethod
     def identity(cls, n: int) -> SourceMap:
         """The map of an unedited text of ``n`` characters."""
-        seg = np.array([[0], [0], [1], [1]] if n else np.zeros((4, 0)), dtype=np.int64)
-        return cls(n, seg, unedited=True)
+        return cls(n)
 
-    def edit(self, edits: Edits) -> tuple[SourceMap, np.ndarray, np.ndarray]:
+    def edit(
+        self, edits: Edits, ix: EditIndex | None = None
+    ) -> tuple[SourceMap, np.ndarray, np.ndarray]:
         """Compose a batch of edits (positions in the current text).
 
-        Returns the map of the edited text and the source span (``src_a``, ``src_b``) of every
-        edit.
+        ``ix`` is the batch's :class:`EditIndex` if it has been computed already (else a batch
+        of at most ``FEW_EDITS`` edits is composed by slicing). Returns the map of the edited
+        text and the source span (``src_a``, ``src_b``) of every edit.
         """
-        starts, ends, lens = edits.starts, edits.ends, edits.lengths()
-        n, seg = self.n, self.seg
-        e = len(starts)
-        if (ends <= starts).any() or (starts[1:] < ends[:-1]).any() or starts[0] < 0 or ends[-1] > n:
-            msg = "edits must be non-empty, sorted and non-overlapping within the text"
-            raise ValueError(msg)
-        # Kept interval i lies between edit i - 1 and edit i: [ks[i], ke[i]).
-        ks = np.concatenate(([0], ends))
-        ke = np.concatenate((starts, [n]))
-        # Shift of the positions after each edit: characters inserted minus characters removed.
-        shift = np.zeros(e + 1, dtype=np.int64)
-        np.cumsum(lens - (ends - starts), out=shift[1:])
-        if self.unedited:  # (the common first batch) every position is its own source
-            return self._first_edit(starts, ends, lens, ks, ke, shift), starts, ends
-        # One lookup for the first and last character of each edit (its source span) and of
-        # each kept interval (the segments it overlaps).
-        q = np.concatenate((starts, ends - 1, ks, ke - 1))
-        j = seg[0].searchsorted(q, "right") - 1
-        at = seg[:, j]
-        rel = at[3] * (q - at[0])
-        src_a = at[1, :e] + rel[:e]
-        src_b = at[2, e:2 * e] + rel[e:2 * e]
-        first, last = j[2 * e:3 * e + 1], j[3 * e + 1:]
-        # The pieces of the old segments inside the kept intervals, cut to the interval...
-        cnt = np.where(ke > ks, last - first + 1, 0)
-        ends_cnt = np.cumsum(cnt)
-        piece = seg[:, np.arange(ends_cnt[-1]) + np.repeat(first - ends_cnt + cnt, cnt)]
-        p0 = np.maximum(piece[0], np.repeat(ks, cnt))
-        piece[1:3] += piece[3] * (p0 - piece[0])
-        piece[0] = p0 + np.repeat(shift, cnt)
-        # ...and one block per non-empty replacement, in position order.
-        if isinstance(lens, int):
-            if not lens:  # deletions only: the pieces are the new map
-                return SourceMap(n + int(shift[-1]), piece), src_a, src_b
-            blocks = np.stack((starts + shift[:-1], src_a, src_b, np.zeros(e, dtype=np.int64)))
+        if ix is None:
+            if len(edits) <= FEW_EDITS:
+                return self._edit_by_slices(edits)
+            ix = edit_index(self.n, edits)
+        starts, ends, index = edits.starts, edits.ends, ix.index
+        if self.starts is None:  # unedited: every position is its own source
+            src_a, src_b = starts, ends
+            new_starts, new_ends = index, index + 1
         else:
-            has = lens > 0
-            zeros = np.zeros(int(has.sum()), dtype=np.int64)
-            blocks = np.stack((starts[has] + shift[:-1][has], src_a[has], src_b[has], zeros))
-        new = np.concatenate((piece, blocks), axis=1)
-        return SourceMap(n + int(shift[-1]), new[:, new[0].argsort(kind="stable")]), src_a, src_b
+            src_a, src_b = self.starts[starts], self.ends[ends - 1]
+            new_starts, new_ends = self.starts[index], self.ends[index]
+        if ix.rep_pos is not None:  # (a replacement character reads the start of its span)
+            new_ends[ix.rep_pos] = src_b[ix.rep_edit]
+        return SourceMap(len(index), new_starts, new_ends), src_a, src_b
 
-    def _first_edit(self, starts, ends, lens, ks, ke, shift) -> SourceMap:
-        """:meth:`edit` on an unedited text: kept interval ``i`` becomes a copy segment, the
-        replacement of edit ``i`` a block, alternately."""
-        e = len(starts)
-        seg = np.empty((4, 2 * e + 1), dtype=np.int64)
-        seg[0, 0::2], seg[1, 0::2], seg[2, 0::2], seg[3, 0::2] = ks + shift, ks, ks + 1, 1
-        seg[0, 1::2], seg[1, 1::2], seg[2, 1::2], seg[3, 1::2] = starts + shift[:-1], starts, ends, 0
-        used = np.empty(2 * e + 1, dtype=bool)
-        used[0::2] = ke > ks
-        used[1::2] = lens > 0
-        return SourceMap(self.n + int(shift[-1]), seg[:, used])
+    def _edit_by_slices(self, edits: Edits) -> tuple[SourceMap, np.ndarray, np.ndarray]:
+        """:meth:`edit` for a few edits: the new arrays are the kept slices of the old ones and
+        the replacements' ranges, joined (one Python step per edit, no gather per character)."""
+        starts, ends = edits.starts, edits.ends
+        starts_list, ends_list = starts.tolist(), ends.tolist()
+        if not _valid(self.n, starts_list, ends_list):
+            raise ValueError(_BAD_EDITS)
+        lens = edits.lengths()
+        lens = [lens] * len(starts_list) if isinstance(lens, int) else lens.tolist()
+        if self.starts is None:  # unedited: the kept pieces are ranges of positions
+            return self._first_edit_by_slices(starts, ends, starts_list, ends_list, lens)
+        old_starts, old_ends = self.starts, self.ends
+        src_a, src_b = old_starts[starts], old_ends[ends - 1]
+        new_starts, new_ends = [], []
+        prev = 0
+        for i, (a, b, k) in enumerate(zip(starts_list, ends_list, lens)):
+            new_starts.append(old_starts[prev:a])
+            new_ends.append(old_ends[prev:a])
+            if k:
+                new_starts.append(src_a[i:i + 1] if k == 1 else src_a[i:i + 1].repeat(k))
+                new_ends.append(src_b[i:i + 1] if k == 1 else src_b[i:i + 1].repeat(k))
+            prev = b
+        new_starts.append(old_starts[prev:])
+        new_ends.append(old_ends[prev:])
+        new_starts, new_ends = np.concatenate(new_starts), np.concatenate(new_ends)
+        return SourceMap(len(new_starts), new_starts, new_ends), src_a, src_b
+
+    def _first_edit_by_slices(
+        self, starts: np.ndarray, ends: np.ndarray, starts_list: list[int], ends_list: list[int],
+        lens: list[int],
+    ) -> tuple[SourceMap, np.ndarray, np.ndarray]:
+        """:meth:`_edit_by_slices` on an unedited text: each kept piece is a range of positions,
+        a replacement character reads its span; the ends are the starts plus one, but for the
+        replacement characters."""
+        pieces, reps = [], []
+        prev = pos = 0
+        for a, b, k in zip(starts_list, ends_list, lens):
+            pieces.append(np.arange(prev, a))
+            pos += a - prev
+            if k:
+                pieces.append(np.full(k, a))
+                reps.append((pos, pos + k, b))
+                pos += k
+            prev = b
+        pieces.append(np.arange(prev, self.n))
+        new_starts = np.concatenate(pieces)
+        new_ends = new_starts + 1
+        for x, y, b in reps:
+            new_ends[x:y] = b
+        return SourceMap(len(new_starts), new_starts, new_ends), starts, ends
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-character source ``starts`` and ``ends`` (``int64`` arrays of length ``n``)."""
-        n = self.n
-        pos, a, b, k = self.seg
-        seglen = np.empty_like(pos)
-        np.subtract(pos[1:], pos[:-1], out=seglen[:-1])
-        seglen[-1:] = n - pos[-1:]
-        # Every character as if in a copy run (two passes over the text), then the characters
-        # of the blocks (short: replacements) set to their block's range.
-        starts = np.repeat(a - pos, seglen)
-        starts += np.arange(n, dtype=np.int64)
-        ends = starts + 1
-        blocks = np.flatnonzero(k == 0)
-        if len(blocks):
-            size = seglen[blocks]
-            first = np.cumsum(size) - size  # where each block's characters start in `at`
-            at = np.arange(int(size.sum()), dtype=np.int64) + np.repeat(pos[blocks] - first, size)
-            starts[at] = np.repeat(a[blocks], size)
-            ends[at] = np.repeat(b[blocks], size)
-        return starts, ends
+        if self.starts is None:
+            starts = np.arange(self.n, dtype=np.int64)
+            return starts, starts + 1
+        return self.starts, self.ends
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,10 @@ The target (issue #2) is that the whole normalisation costs no more than 3x one 
 ``t2s`` call on the same text, on one large text and per report (``read_reports`` calls
 :func:`normalize` once per report); ``benchmarks/bench_normalize.py`` measures both. OpenCC
 runs in C++ at tens of MB/s, so the other steps get a budget of a few passes over the text at C
-speed, plus a small, fixed number of numpy calls per report. The rules that keep them there:
+speed. Per report (a few thousand characters, converted by OpenCC in 50-100 microseconds) the
+budget is spent less on passes than on *calls*: each numpy call, regex scan or Python step costs
+a microsecond or more whatever the length, so the common cases take the path with the fewest.
+The rules:
 
 - **One implementation per step, two drivers.** A step is a function ``(text, editor) -> text``
   that computes a batch of *edits* on the current text (:class:`govtext._offsets.Edits`:
@@ -43,33 +46,42 @@ speed, plus a small, fixed number of numpy calls per report. The rules that keep
   :class:`_Editor`, which splices the string; :func:`normalize` uses a :class:`_Tracker`, which
   also composes the batch into the source map and logs the debris removals. The text-only path
   and the offset-tracking path run the same edit generators, so they cannot drift.
-- **Offsets are composed, not materialised per step.** The source map is a short list of
-  segments (:class:`govtext._offsets.SourceMap`): composing a batch costs a fixed number of
-  numpy operations on arrays the size of the batch and of the map, whatever the length of the
-  text, and the per-character ``starts``/``ends`` arrays are built once, at the end. One-for-one
-  steps (width folding, same-length t2s) do not touch the map.
+- **Offsets per character, composed in a few calls.** The source map
+  (:class:`govtext._offsets.SourceMap`) holds the per-character ``starts``/``ends`` arrays once
+  the text is edited. A batch of more than ``FEW_EDITS`` edits goes through its
+  :class:`govtext._offsets.EditIndex` (a fixed number of numpy calls), which also splices the
+  code points of the text, so the next step need not encode it again; a smaller batch joins
+  slices of the arrays and splices the string. One-for-one steps (width folding, same-length
+  t2s) do not touch the map.
 - **Few batches.** Steps 5 and 6 both act on runs of spaces and tabs, so :func:`_blank_edits`
   makes their edits -- and those of the blank-line and strip passes of step 6 -- as one batch,
   with the result of running them in order (the argument is in its docstring; the tests check
-  it against the public step functions). A typical report needs two batches: debris, blanks.
+  it against the public step functions). With a few blanks (at most ``_FEW_BLANKS``, found
+  with ``str.find``) the same rules run in Python, run by run (:func:`_few_blank_edits`). A
+  typical report needs two batches: debris, blanks. A debris pass also tells whether another
+  pass could find anything (:func:`_settled`, from the positions of the triggers, the colons
+  and the edits: no pass over the text); on the seed reports none is needed.
 - **No regex scans the whole text for debris.** Each debris detector has trigger texts, a
-  character pair (or a single character) of each of its cue words. All pairs are looked up at
-  once in a hashed table over the code points (a few numpy passes), the candidates are checked
+  character pair (or a single character) of each of its cue words. The positions of their
+  first characters are found with one numpy table look-up over the code points, checked
   against the text, and the detectors' regexes run only where a trigger sits: a line-based
   detector on the lines holding one, the chrome regex at the trigger itself. The header block
   is looked for on the lines holding a colon; ``text.isascii()``, ``"|" in text`` and the like
   guard the other steps. The spam warnings work the same way: the exact cue test runs only on a
   text holding one of their trigger texts (:func:`_may_hold_spam`), which few reports do.
-- **No Python loop per character or per line.** Character-class work (control characters,
-  width folding, runs of spaces, tabs and pipes, the merge of overlapping debris) is vectorised
-  with numpy over the code points, which the editor computes once per text. Each candidate line
-  is matched once, however many cues it holds, so time stays linear on pathological input (a
-  20 MB line, 10^6 pipes, long runs of spaces, ``字号`` and many spaces, many header labels).
+- **No Python loop per character or per line, and none whose count is not bounded.**
+  Character-class work (control characters, width folding, runs of spaces, tabs and pipes) is
+  vectorised with numpy over the code points, which the editor computes once per text; the
+  Python paths (a few blanks, a few debris spans, a few edits) are taken only under a fixed
+  bound. Each candidate line is matched once, however many cues it holds, so time stays linear
+  on pathological input (a 20 MB line, 10^6 pipes, long runs of spaces, ``字号`` and many
+  spaces, many header labels).
 - **The removal log is compact and its records lazy.** Source spans and kinds are kept as
-  arrays per batch, sorted once at the end, and turned into :class:`Removed` records, in bulk
-  (:func:`_removed_records`), only when ``removed`` is first read (:class:`_LazyRemoved`, also
-  the ``removed`` field of :class:`govtext.records.Report`): a table page yields hundreds of
-  removed pipe runs, and most analyses never read them.
+  arrays per batch (one name for a batch of one kind), sorted at the end if there are several
+  batches, and turned into :class:`Removed` records, in bulk (:func:`_removed_records`), only
+  when ``removed`` is first read (:class:`_LazyRemoved`, also the ``removed`` field of
+  :class:`govtext.records.Report`): a table page yields hundreds of removed pipe runs, and most
+  analyses never read them.
 
 Examples
 --------
@@ -87,6 +99,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
 import gc
@@ -102,7 +115,16 @@ from typing import Any
 
 import numpy as np
 
-from govtext._offsets import Edits, SourceMap, Tracked, splice
+from govtext._offsets import (
+    FEW_EDITS,
+    EditIndex,
+    Edits,
+    SourceMap,
+    Tracked,
+    edit_index,
+    splice,
+    splice_codepoints,
+)
 
 __all__ = [
     "Normalized",
@@ -154,16 +176,17 @@ class Removed:
 
 
 class _RemovedLog:
-    """A removal log kept compact -- source spans and kinds as arrays, in source order -- until
-    it is read (see :class:`_LazyRemoved`)."""
+    """A removal log kept compact -- source spans as arrays and kinds as an array or one name
+    for all, in source order -- until it is read (see :class:`_LazyRemoved`)."""
 
     __slots__ = ("ends", "kinds", "source", "starts")
 
-    def __init__(self, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray, source: str) -> None:
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray | str, source: str) -> None:
         self.starts, self.ends, self.kinds, self.source = starts, ends, kinds, source
 
     def records(self) -> tuple[Removed, ...]:
-        return _removed_records(self.starts.tolist(), self.ends.tolist(), self.kinds.tolist(), self.source)
+        kinds = [self.kinds] * len(self.starts) if isinstance(self.kinds, str) else self.kinds.tolist()
+        return _removed_records(self.starts.tolist(), self.ends.tolist(), kinds, self.source)
 
 
 class _LazyRemoved:
@@ -257,8 +280,22 @@ class _Editor:
         self._cp_text, self._cp, self._bmp = text, cp, None
 
     def apply(self, text: str, edits: Edits) -> str:
-        """Apply a batch of edits; return the new text."""
-        return splice(text, edits)
+        """Apply a batch of edits; return the new text (a large batch is applied to the code
+        points, which the next step then reads without encoding the text again)."""
+        if len(edits) <= _FEW_SPLICE:
+            return splice(text, edits)
+        return self._splice_codepoints(text, edits, edit_index(len(text), edits))
+
+    def _splice_codepoints(self, text: str, edits: Edits, ix: EditIndex) -> str:
+        cp = splice_codepoints(self.codepoints(text), edits, ix)
+        out = cp.tobytes().decode("utf-32-le")
+        self.remember(out, cp)
+        return out
+
+
+# A string splice costs a Python slice per edit; above this many edits, splicing the code points
+# through an EditIndex (a fixed number of numpy calls) costs less.
+_FEW_SPLICE = 128
 
 
 class _Tracker(_Editor):
@@ -270,27 +307,29 @@ class _Tracker(_Editor):
     def __init__(self, n: int) -> None:
         super().__init__()
         self.map = SourceMap.identity(n)
-        self.log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # source spans and kinds
+        self.log: list[tuple[np.ndarray, np.ndarray, np.ndarray | str]] = []  # source spans and kinds
 
     def apply(self, text: str, edits: Edits) -> str:
         if not len(edits):
             return text
-        self.map, src_a, src_b = self.map.edit(edits)
-        if edits.kinds is not None:  # debris: every edit has a kind
+        few = len(edits) <= FEW_EDITS  # (then the map is edited by slicing, the text spliced)
+        ix = None if few else edit_index(len(text), edits)
+        self.map, src_a, src_b = self.map.edit(edits, ix)
+        if edits.kinds is not None:  # debris: every edit has a kind (one name for all, or each)
             kinds = edits.kinds
-            if isinstance(kinds, str):
-                kinds = np.full(len(edits), kinds, dtype=object)
-            self.log.append((src_a, src_b, np.asarray(kinds, dtype=object)))
-        return splice(text, edits)
+            if not isinstance(kinds, str):
+                kinds = np.asarray(kinds, dtype=object)
+            self.log.append((src_a, src_b, kinds))
+        return splice(text, edits) if few else self._splice_codepoints(text, edits, ix)
 
     def removed(self, source: str) -> _RemovedLog | tuple[()]:
         """The log, in source order (ties keep the log order), for :class:`Removed` records."""
         if not self.log:
             return ()
-        if len(self.log) == 1:
-            starts, ends, kinds = self.log[0]
-        else:
-            starts, ends, kinds = (np.concatenate(col) for col in zip(*self.log))
+        if len(self.log) == 1:  # one batch: its edits are sorted, and so are their source spans
+            return _RemovedLog(*self.log[0], source)
+        log = [(a, b, np.full(len(a), k, dtype=object) if isinstance(k, str) else k) for a, b, k in self.log]
+        starts, ends, kinds = (np.concatenate(col) for col in zip(*log))
         if len(starts) > 1 and not (
             (starts[1:] > starts[:-1]) | ((starts[1:] == starts[:-1]) & (ends[1:] >= ends[:-1]))
         ).all():
@@ -333,7 +372,7 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends (half-open) of the runs of ``True`` in a boolean array."""
     if not len(mask):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    edges = (mask[1:] != mask[:-1]).nonzero()[0] + 1
     if mask[0]:
         edges = np.concatenate(([0], edges))
     if mask[-1]:
@@ -407,7 +446,7 @@ def _controls(text: str, ed: _Editor) -> str:
         return text
     # Vectorised search (a regex character class costs ~25 ns a character in CPython's engine);
     # the few hits are then handled by the exact regex.
-    hits = np.flatnonzero(ed.bmp_classes(text) & _CONTROL)
+    hits = (ed.bmp_classes(text) & _CONTROL).nonzero()[0]
     if not len(hits):
         return text
     edits: list[tuple[int, int, str]] = []
@@ -441,7 +480,7 @@ def _fold(text: str, ed: _Editor) -> str:
     # One character for one, so the source map is unchanged; done on code points with numpy.
     if text.isascii():
         return text
-    hit = np.flatnonzero(ed.bmp_classes(text) & _FOLDS)
+    hit = (ed.bmp_classes(text) & _FOLDS).nonzero()[0]
     if not len(hit):
         return text
     out = ed.codepoints(text).copy()
@@ -745,11 +784,11 @@ _DISTINCTIVE_PLAIN_SET = frozenset(_DISTINCTIVE_PLAIN)
 _INDEX_NO_RE = re.compile(r"索[ \t]*引[ \t]*号")
 
 # Triggers: a detector runs only where the text holds one of its trigger texts, a character
-# pair (or a single character) of each of its cue words. All pairs are looked up at once, with
-# numpy, in a hashed table over the code points; the candidate positions are checked against
-# the text. The positions found also tell the line-based detectors which lines to test and the
-# chrome regex where to try, so no detector scans the whole text with a regex (a scan costs a
-# third of an OpenCC conversion).
+# pair (or a single character) of each of its cue words. The positions of their first
+# characters are found at once, with one numpy table look-up over the code points, and checked
+# against the text. The positions found also tell the line-based detectors which lines to test
+# and the chrome regex where to try, so no detector scans the whole text with a regex (a scan
+# costs a third of an OpenCC conversion).
 _PAGE_INFO, _CHROME, _CHROME_LINE, _FARM = 1, 2, 4, 8
 _TRIGGER_TEXTS = (
     (_PAGE_INFO, ("击数", "击量", "览次", "读次", "问次", "字体")),  # 点击数 点击量 浏览次数 ... 字体大小
@@ -759,70 +798,54 @@ _TRIGGER_TEXTS = (
 )
 
 
-def _pair_hash(first: Any, second: Any) -> Any:
-    """Hash of a character pair in [0, 65536): the high half of a 32-bit multiplicative hash
-    (works on code points as ints and as uint32 arrays)."""
-    return ((first * 0x9E3779B1 + second * 0x85EBCA77) & 0xFFFFFFFF) >> 16
+def _first_chars(texts: Any) -> np.ndarray:
+    """Flags over the BMP code points: the first characters of the texts (read with
+    ``take(cp, mode="clip")``: astral code points read the last entry, U+FFFF, which no text
+    starts with)."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(t[0]) for t in texts]] = True
+    return table
 
 
-def _pair_hashes(cp: np.ndarray) -> np.ndarray:
-    """``_pair_hash`` of every two neighbouring code points of a ``uint32`` array (its arithmetic
-    wraps modulo 2**32, so no mask is needed; done in place, for fewer passes over the text)."""
-    h = cp[:-1] * np.uint32(0x9E3779B1)
-    h += cp[1:] * np.uint32(0x85EBCA77)
-    h >>= 16
-    return h
+def _screen(table: np.ndarray, cp: np.ndarray) -> list[int]:
+    """Positions whose character is one of a :func:`_first_chars` table's characters (one table
+    look-up over the code points; the caller checks the text there)."""
+    return table.take(cp, mode="clip").nonzero()[0].tolist()
 
 
-_PAIRS = np.zeros(0x10000, dtype=bool)  # hash buckets of the two-character triggers
-_PAIR_BITS: dict[str, int] = {}
-_SINGLES: list[tuple[int, str]] = []
+_TRIGGER_BITS: dict[str, int] = {}
 for _bit, _texts in _TRIGGER_TEXTS:
     for _t in _texts:
-        if len(_t) == 2:
-            _PAIRS[_pair_hash(ord(_t[0]), ord(_t[1]))] = True
-            _PAIR_BITS[_t] = _PAIR_BITS.get(_t, 0) | _bit
-        else:
-            _SINGLES.append((_bit, _t))
-
+        _TRIGGER_BITS[_t] = _TRIGGER_BITS.get(_t, 0) | _bit
+_TRIGGER_FIRST = _first_chars(_TRIGGER_BITS)
 
 # The spam test of _warnings: each of _SPAM_CUES, and "bet" in any case, holds one of these
 # (tested), so a text without any of them holds no cue and the exact test can be skipped.
 _SPAM_TRIGGERS = ("娱乐", "博彩", "家乐", "彩", "赌", "虎机", "荷官", "葡京", "尼斯", "阳城", "洲国", "品视", "成人",
                   "v在", "V在", "无码", "费视", "载_", "be", "bE", "Be", "BE")
-_SPAM_PAIRS = np.zeros(0x10000, dtype=bool)
-for _t in _SPAM_TRIGGERS:
-    if len(_t) == 2:
-        _SPAM_PAIRS[_pair_hash(ord(_t[0]), ord(_t[1]))] = True
+_SPAM_FIRST = _first_chars(_SPAM_TRIGGERS)
+_SPAM_TRIGGER_SET = frozenset(_SPAM_TRIGGERS)
 
 
 def _may_hold_spam(text: str, cp: np.ndarray) -> bool:
-    """Whether ``text`` holds one of ``_SPAM_TRIGGERS`` (pairs by a hashed lookup whose
-    candidates are checked, as in :func:`_trigger_hits`)."""
-    if any(t in text for t in _SPAM_TRIGGERS if len(t) == 1):
-        return True
-    if len(cp) < 2:
-        return False
-    candidates = np.flatnonzero(_SPAM_PAIRS.take(_pair_hashes(cp)))
-    return any(text[i:i + 2] in _SPAM_TRIGGERS for i in candidates.tolist())
+    """Whether ``text`` (code points ``cp``) holds one of ``_SPAM_TRIGGERS``: the candidate
+    positions of their first characters (:func:`_screen`), each checked against the text."""
+    triggers = _SPAM_TRIGGER_SET
+    return any(text[i] in triggers or text[i:i + 2] in triggers for i in _screen(_SPAM_FIRST, cp))
 
 
 def _trigger_hits(text: str, cp: np.ndarray) -> dict[int, list[int]]:
-    """Positions (sorted) of the trigger texts in ``text``, by detector bit."""
+    """Positions (sorted) of the trigger texts in ``text`` (code points ``cp``), by detector bit.
+
+    The candidate positions of their first characters (:func:`_screen`: a regex alternation
+    scans several times slower) are checked against the text.
+    """
     hits: dict[int, list[int]] = {}
-    if len(cp) > 1:
-        for i in np.flatnonzero(_PAIRS.take(_pair_hashes(cp))).tolist():  # candidates: check the text
-            bits = _PAIR_BITS.get(text[i:i + 2], 0)
-            for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM):
-                if bits & bit:
-                    hits.setdefault(bit, []).append(i)
-    for bit, char in _SINGLES:
-        i = text.find(char)
-        while i >= 0:
-            hits.setdefault(bit, []).append(i)
-            i = text.find(char, i + 1)
-    if _CHROME in hits:  # (the only detector with single-character triggers)
-        hits[_CHROME].sort()
+    for i in _screen(_TRIGGER_FIRST, cp):
+        bits = _TRIGGER_BITS.get(text[i:i + 2], 0) | _TRIGGER_BITS.get(text[i], 0)
+        for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM):
+            if bits & bit:
+                hits.setdefault(bit, []).append(i)
     return hits
 
 
@@ -847,8 +870,8 @@ def _colon_lines(text: str) -> Iterator[int]:
 
 
 def _header_edits(text: str) -> tuple[list[tuple[int, int, list[tuple[str, str]]]], bool]:
-    """Header-block lines: (start, end-without-newline, [(field, value)]); and whether any line
-    read as a header line (kept or not)."""
+    """Header-block lines: (start, end-without-newline, [(field, value)]); and whether a line
+    that reads as a header line is left (not kept)."""
     found = []
     for ls in _colon_lines(text):
         m = _HEADER_START_RE.match(text, ls) and _HEADER_LINE_RE.match(text, ls)
@@ -885,7 +908,7 @@ def _header_edits(text: str) -> tuple[list[tuple[int, int, list[tuple[str, str]]
         any(lab in text for lab in _DISTINCTIVE_PLAIN) or _INDEX_NO_RE.search(text, 0, 20000)
     ):
         return [], True
-    return out, bool(found)
+    return out, len(out) < len(found)
 
 
 def _pipe_runs(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -896,14 +919,21 @@ def _pipe_runs(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     the cell separator, a tab.
     """
     n = len(cp)
-    starts, ends = _runs((cp == 124) | (cp == 32) | (cp == 9))
+    cls = _RUN_CLASS.take(cp, mode="clip")
+    starts, ends = _runs(cls != 0)
     with_pipe = np.zeros(len(starts), dtype=bool)
-    with_pipe[starts.searchsorted(np.flatnonzero(cp == 124), "right") - 1] = True
+    with_pipe[starts.searchsorted((cls == 2).nonzero()[0], "right") - 1] = True
     starts, ends = starts[with_pipe], ends[with_pipe]
     at_start = (starts == 0) | (cp[starts - 1] == 10)
     at_end = (ends == n) | (cp[np.minimum(ends, n - 1)] == 10)
     ends = ends + (at_start & at_end & (ends < n))  # the newline of a pipe-only line
     return starts, ends, ~(at_start | at_end)
+
+
+# Spaces and tabs 1, pipes 2 (read with mode="clip": every code point from 127 on reads 0).
+_RUN_CLASS = np.zeros(128, dtype=np.uint8)
+_RUN_CLASS[[9, 32]] = 1
+_RUN_CLASS[124] = 2
 
 
 # Kind codes of the detectors' spans: twice the index in _KIND_NAMES (the low bit marks a pipe
@@ -928,9 +958,9 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
         m = _FARM_RE.match(text, ls)
         if m:
             spans.append((m.start(), m.end(), _K_FARM))
-    header_lines = False
+    header_left = False
     if ":" in text:
-        header, header_lines = _header_edits(text)
+        header, header_left = _header_edits(text)
         for s, e, pairs in header:
             spans.append((s, line_end(e), _K_HEADER))
             ed.header.extend(pairs)
@@ -956,7 +986,7 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
         if not spans:  # pipe runs alone are sorted and disjoint
             tab = p_tab.astype(np.int64)
             edits = Edits(p_starts, p_ends, _TAB_REPS[tab] if tab.any() else "", "pipes", tab)
-            return edits, not header_lines and _untouched_by_pipes(text, cp, p_starts, hits)
+            return edits, not header_left and _settled(text, cp, edits, _K_PIPES + tab, hits)
     elif not spans:
         return _NO_EDITS, True
     else:
@@ -965,6 +995,8 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
     # Merge the detectors: spans in order of start, longer first, ties in detector order; a
     # span inside the ones before it is dropped, one that overlaps them is trimmed to start where
     # they end (a trimmed pipe run loses its tab).
+    if len(spans) + len(p_starts) <= _FEW_SPANS:
+        return _merge_few(text, ed.codepoints(text), spans, p_starts, p_ends, p_tab, hits, header_left)
     r_starts, r_ends, r_kinds = zip(*spans)
     s = np.concatenate((r_starts, p_starts))
     e = np.concatenate((r_ends, p_ends))
@@ -977,40 +1009,137 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
     code = np.where(s < reach, code & ~1, code)[keep]  # a trimmed run loses its tab
     tab = code & 1
     reps = _TAB_REPS[tab] if tab.any() else ""
-    return Edits(np.maximum(s, reach)[keep], e[keep], reps, _KIND_NAMES[code >> 1], tab), False
+    edits = Edits(np.maximum(s, reach)[keep], e[keep], reps, _KIND_NAMES[code >> 1], tab)
+    return edits, not header_left and _settled(text, ed.codepoints(text), edits, code, hits)
 
 
-def _untouched_by_pipes(text: str, cp: np.ndarray, pipe_starts: np.ndarray, hits: dict[int, list[int]]) -> bool:
-    """Whether removing the pipe runs (and nothing else) leaves nothing for another debris pass.
+def _merge_few(
+    text: str, cp: np.ndarray, spans: list[tuple[int, int, int]], p_starts: np.ndarray,
+    p_ends: np.ndarray, p_tab: np.ndarray, hits: dict[int, list[int]], header_left: bool,
+) -> tuple[Edits, bool]:
+    """The end of :func:`_debris_edits` for a few spans: the same merge, in Python (a fixed number
+    of numpy calls costs more for a few dozen spans)."""
+    items = spans + list(zip(p_starts.tolist(), p_ends.tolist(), (_K_PIPES + p_tab).tolist()))
+    items.sort(key=lambda x: (x[0], x[0] - x[1]))  # stable: ties keep the detector order
+    merged: list[tuple[int, int, int]] = []
+    reach = 0  # end of everything before
+    for a, b, c in items:
+        if b > reach:
+            if a < reach:  # trimmed (a trimmed pipe run loses its tab)
+                a, c = reach, c & ~1
+            merged.append((a, b, c))
+            reach = b
+    starts, ends, code = zip(*merged)
+    code = np.array(code)
+    tab = code & 1
+    edits = Edits(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
+                  _TAB_REPS[tab] if tab.any() else "", _KIND_NAMES[code >> 1], tab)
+    return edits, not header_left and _settled(text, cp, edits, code, hits)
 
-    No pipe is left, and every detector is line-local (its regex reads one line, from the line
-    start or from a trigger), so only the lines that lose a pipe run could read otherwise. They
-    must hold no trigger text (no trigger text holds a space, tab, pipe or line break, so none
-    is made where a run goes), and none may become a header line: a line holding a colon (every
-    header line has one) must not start, once its pipe runs go, as ``_HEADER_START_RE`` requires
-    -- its first character other than a space, tab or pipe (after a bullet, the next one) is not
-    the first character of a label. The header block's text-wide conditions only matter if some
-    line reads as a header line: the caller also requires that none did.
+
+_FEW_SPANS = 32  # at most this many spans (pipe runs included): _merge_few
+
+
+def _settled(
+    text: str, cp: np.ndarray, edits: Edits, code: np.ndarray, hits: dict[int, list[int]]
+) -> bool:
+    """Whether applying a debris pass's edits leaves nothing for another pass.
+
+    ``cp`` holds the code points of ``text``, ``code`` the edits' kind codes (``2 * kind + tab``),
+    ``hits`` the trigger positions of the pass. The caller also requires that every line that read as a header line was kept.
+
+    Every pipe is removed (every pipe is in a pipe run), and every detector is line-local: its
+    regex reads one line, from the line start or from a trigger. An edit either removes whole
+    lines with their line break (header, page-info, chrome and content-farm lines, pipe-only
+    lines), which leaves the other lines as they were, or changes a part of one line (a pipe
+    run, a chrome match). Lines left as they were read as they did: they hold no debris (the
+    header lines all went, by the caller's condition). So another pass can only find debris on
+    a line changed in part, and this test requires that such a line holds:
+
+    - no trigger text that the edits leave in place. A trigger text holds no space, tab, pipe
+      or line break, so an edit makes one only where a deletion joins two characters other than
+      line breaks: pipe runs never do (a run at a line edge is next to a line break or the text
+      edge, one inside a line becomes a tab, and one trimmed to start where another edit ends
+      is next to that edit), and the joins of the other deletions are checked, conservatively
+      (an edit next to another edit fails the test);
+    - no colon that could start a header line (every header line has one). On a line whose only
+      changes are pipe runs, the other characters keep their order, so it can start a header
+      line only if its first character other than a space, tab or pipe (after a bullet, the
+      next one) is the first character of a label; a colon on a line changed otherwise fails.
+
+    The test looks only at the trigger positions, the colons and the edits other than pipe runs
+    (few), by bisection over the edits: no pass over the text but the search for colons.
     """
-    lines = np.flatnonzero(cp == 10)
-    pipe_lines = lines.searchsorted(pipe_starts)  # line number: line breaks before the position
-    if hits:
-        points = np.concatenate([np.asarray(v, dtype=np.intp) for v in hits.values()])
-        if np.isin(lines.searchsorted(points), pipe_lines).any():
-            return False
-    colons = np.flatnonzero(cp == 58)
-    if not len(colons):
+    n = len(text)
+    starts, ends = edits.starts, edits.ends  # (read by bisection: no list of all the edits)
+    if len(starts) <= _FEW_SPANS and all(  # only whole lines removed: nothing changed in part
+        (a == 0 or text[a - 1] == "\n") and (b == n or text[b - 1] == "\n")
+        for a, b in zip(starts.tolist(), ends.tolist())
+    ):
         return True
-    at = lines.searchsorted(colons)
-    for line in np.unique(at[np.isin(at, pipe_lines)]).tolist():
-        start = int(lines[line - 1]) + 1 if line else 0
-        end = int(lines[line]) if line < len(lines) else len(text)
-        rest = text[start:end].lstrip(" \t|")
-        if rest[:1] in _BULLETS:
-            rest = rest[1:].lstrip(" \t|")
-        if rest[:1] in _LABEL_FIRST:
+
+    def edit_at(p: int) -> int:  # the edit that removes position p, or -1
+        i = int(starts.searchsorted(p, "right")) - 1
+        return i if i >= 0 and p < ends[i] else -1
+
+    def line_of(p: int) -> tuple[int, int, int]:  # line start and end, first edit from its start
+        ls = text.rfind("\n", 0, p) + 1
+        le = text.find("\n", p)
+        return ls, n if le < 0 else le, int(starts.searchsorted(ls))
+
+    def changed(ls: int, le: int, i: int) -> bool:  # an edit changes part of line [ls, le)
+        return (i < len(starts) and starts[i] <= le) or (i > 0 and ends[i - 1] > ls)
+
+    for p in (p for v in hits.values() for p in v):  # trigger texts left on a changed line
+        if edit_at(p) < 0 and changed(*line_of(p)):
             return False
+    other = ((code >> 1) != (_K_PIPES >> 1)).nonzero()[0].tolist()  # edits other than pipe runs
+    for i in other:  # joins
+        a, b = int(starts[i]), int(ends[i])
+        if a and b < n and text[a - 1] != "\n" and text[b] != "\n" and (
+            (i and ends[i - 1] == a) or (i + 1 < len(starts) and starts[i + 1] == b)
+            or text[a - 1] + text[b] in _TRIGGER_BITS
+        ):
+            return False
+    other_set = set(other)
+    checked = -1  # end of the last line checked
+    for p in _colons_left(text, cp, starts, ends, edit_at):
+        if p < checked:
+            continue
+        ls, checked, i = line_of(p)
+        if changed(ls, checked, i):
+            while i < len(starts) and starts[i] <= checked:
+                if i in other_set:
+                    return False
+                i += 1
+            rest = text[ls:checked].lstrip(" \t|")
+            if rest[:1] in _BULLETS:
+                rest = rest[1:].lstrip(" \t|")
+            if rest[:1] in _LABEL_FIRST:
+                return False
     return True
+
+
+def _colons_left(
+    text: str, cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, edit_at: Callable[[int], int]
+) -> Iterator[int]:
+    """Positions of the colons that no edit removes, in order: by ``str.find``, skipping the
+    edits, when the text holds a few colons; with numpy when it holds many (a page of header
+    lines: one Python step per colon would cost more)."""
+    if text.count(":") > _MANY_COLONS:
+        colons = (cp == 58).nonzero()[0]
+        i = starts.searchsorted(colons, "right") - 1
+        yield from colons[(i < 0) | (colons >= ends[np.maximum(i, 0)])].tolist()
+        return
+    p = text.find(":")
+    while p >= 0:
+        i = edit_at(p)
+        if i < 0:
+            yield p
+        p = text.find(":", p + 1 if i < 0 else int(ends[i]))
+
+
+_MANY_COLONS = 256
 
 
 _BULLETS = frozenset("-•·*")
@@ -1022,9 +1151,9 @@ _TAB_REPS = np.array(["", "\t"], dtype=object)
 
 def _debris(text: str, ed: _Editor) -> str:
     # Removing one piece of debris can expose another (a pipe run in front of 点击数:), so run
-    # to a fixpoint; each pass removes at least one character, and in practice two passes do.
-    # A pass that only removed pipe runs, from lines without colons or triggers, is the last
-    # (see _untouched_by_pipes): that spares the second pass on most table pages.
+    # to a fixpoint; each pass removes at least one character. A pass that changed no line in
+    # part that could then read as debris is the last (see _settled): that spares the second
+    # pass on most reports.
     while True:
         edits, settled = _debris_edits(text, ed)
         if not edits:
@@ -1074,6 +1203,9 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
             return Edits.of([(0, n, "")]) if n else _NO_EDITS
         trail = len(text.rstrip())
     edges = [(a, b) for a, b in ((0, lead), (trail, n)) if b > a]
+    blanks = _few_blanks(text, lead, trail)
+    if blanks is not None:
+        return _few_blank_edits(text, blanks, lead, trail, edges, spaces=spaces, layout=layout)
     if " " not in text and (not layout or "\t" not in text):
         starts = ends = code = np.zeros(0, dtype=np.int64)
         blank_line = False
@@ -1090,17 +1222,16 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
         at_end = (ends == n) | (right == 10)
         with_tab = np.zeros(len(starts), dtype=bool)
         if "\t" in text:
-            with_tab[starts.searchsorted(np.flatnonzero(tab[lead:trail]) + lead, "right") - 1] = True
+            with_tab[starts.searchsorted(tab[lead:trail].nonzero()[0] + lead, "right") - 1] = True
         remove = at_start | at_end if layout else np.zeros(len(starts), dtype=bool)
         if spaces:  # a run of spaces inside a line, next to a Chinese character
-            inner = np.flatnonzero(~(with_tab | at_start | at_end))
+            inner = (~(with_tab | at_start | at_end)).nonzero()[0]
             cls = _classes(np.concatenate((left[inner], right[inner])))
             remove[inner[(cls[:len(inner)] | cls[len(inner):]) & _WIDE_CHAR > 0]] = True
-        blank_line = layout and ((left == 10) & (right == 10) & (starts > 0) & (ends < n)).any()
+        blank_line = layout and (at_start & at_end & (starts > 0) & (ends < n)).any()
         change = remove | (ends - starts > 1) if layout else remove
         code = np.where(remove, 0, 1 + with_tab)[change]  # 0 "", 1 " ", 2 "\t"
         starts, ends = starts[change], ends[change]
-    parts = [(starts, ends, code)]
     if layout and (blank_line or text.find("\n\n", lead, trail) >= 0):
         # three or more line breaks with only blank runs between them become two
         # (with no blank run between two line breaks, _NL_RUN_RE matches what _NL3_RE matches,
@@ -1111,17 +1242,90 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
             nl_s, nl_e = np.array(runs, dtype=np.int64).T
             i = nl_s.searchsorted(starts, "right") - 1
             keep = (i < 0) | (ends > nl_e[i])  # the blank runs inside go with the replacement
-            parts = [(starts[keep], ends[keep], code[keep]), (nl_s, nl_e, np.full(len(nl_s), 3))]
-    if edges:
+            starts = np.concatenate((starts[keep], nl_s))
+            ends = np.concatenate((ends[keep], nl_e))
+            code = np.concatenate((code[keep], np.full(len(nl_s), 3)))
+            order = starts.argsort(kind="stable")
+            starts, ends, code = starts[order], ends[order], code[order]
+    if edges:  # (the leading one before everything else, the trailing one after)
         a, b = np.array(edges, dtype=np.int64).T
-        parts.append((a, b, np.zeros(len(edges), dtype=np.int64)))
-    if len(parts) > 1:
-        starts, ends, code = (np.concatenate(col) for col in zip(*parts))
-        order = starts.argsort(kind="stable")
-        starts, ends, code = starts[order], ends[order], code[order]
+        k = 1 if lead else 0
+        starts = np.concatenate((a[:k], starts, a[k:]))
+        ends = np.concatenate((b[:k], ends, b[k:]))
+        zeros = np.zeros(len(edges), dtype=np.int64)
+        code = np.concatenate((zeros[:k], code, zeros[k:]))
     return Edits(starts, ends, _BLANK_REPS[code] if code.any() else "", lens=_BLANK_LENS[code])
 
 
+def _few_blanks(text: str, lead: int, trail: int) -> list[int] | None:
+    """Positions of the spaces and tabs in ``text[lead:trail]``, sorted, if there are at most
+    ``_FEW_BLANKS`` of them (else None); found with ``str.find``, which skips ahead at C speed."""
+    found: list[int] = []
+    for char in " \t":
+        i = text.find(char, lead, trail)
+        while i >= 0:
+            if len(found) == _FEW_BLANKS:
+                return None
+            found.append(i)
+            i = text.find(char, i + 1, trail)
+    found.sort()
+    return found
+
+
+def _few_blank_edits(
+    text: str, blanks: list[int], lead: int, trail: int, edges: list[tuple[int, int]], *,
+    spaces: bool, layout: bool,
+) -> Edits:
+    """:func:`_blank_edits` on a text with few spaces and tabs (at ``blanks``, see
+    :func:`_few_blanks`): the same rules, one Python step per blank run instead of a fixed number
+    of numpy passes over the text, which cost more when there are only a few dozen blanks.
+    ``lead``, ``trail`` and ``edges`` are as :func:`_blank_edits` computes them."""
+    n = len(text)
+    found: list[tuple[int, int, int]] = []  # (start, end, code): code 0 "", 1 " ", 2 "\t", 3 "\n\n"
+    blank_line = False
+    runs: list[list[int]] = []  # [start, end] of each maximal run of blanks
+    if " " in text or (layout and "\t" in text):
+        for i in blanks:
+            if runs and runs[-1][1] == i:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+    for a, b in runs:
+        left = text[a - 1] if a else "\n"
+        right = text[b] if b < n else "\n"
+        at_start, at_end = left == "\n", right == "\n"
+        with_tab = "\t" in text[a:b]
+        remove = layout and (at_start or at_end)
+        if spaces and not (with_tab or at_start or at_end):  # next to a Chinese character?
+            remove = bool(_WIDE_RE.match(left) or _WIDE_RE.match(right))
+        if layout and at_start and at_end and a and b < n:
+            blank_line = True
+        if remove:
+            found.append((a, b, 0))
+        elif layout and b - a > 1:
+            found.append((a, b, 2 if with_tab else 1))
+    if layout and (blank_line or text.find("\n\n", lead, trail) >= 0):
+        nl_run = _NL_RUN_RE if blank_line else _NL3_RE
+        nl_runs = [m.span() for m in nl_run.finditer(text, lead, trail)]
+        if nl_runs:
+            nl_starts = [a for a, _ in nl_runs]
+            found = [  # the blank runs inside a run of line breaks go with its replacement
+                (a, b, c) for a, b, c in found
+                if (i := bisect.bisect_right(nl_starts, a) - 1) < 0 or b > nl_runs[i][1]
+            ]
+            found += [(a, b, 3) for a, b in nl_runs]
+    found += [(a, b, 0) for a, b in edges]
+    if not found:
+        return _NO_EDITS
+    found.sort()
+    starts, ends, code = zip(*found)
+    return Edits(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
+                 [_BLANK_STRS[c] for c in code], lens=np.array([_BLANK_STR_LENS[c] for c in code]))
+
+
+_FEW_BLANKS = 64  # at most this many spaces and tabs: _few_blank_edits
+_BLANK_STRS = ("", " ", "\t", "\n\n")
+_BLANK_STR_LENS = (0, 1, 1, 2)
 _BLANK_REPS = np.array(["", " ", "\t", "\n\n"], dtype=object)
 _BLANK_LENS = np.array([0, 1, 1, 2])
 _NL_RUN_RE = re.compile(r"\n(?:[ \t]*\n){2,}")
@@ -1189,20 +1393,22 @@ _MOJIBAKE_RE = re.compile(r"\?,[A-Z](?<=[^\x00-\x7f]\?,[A-Z])|\ufffd")
 _GLOSS_TAIL_RE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 
 
-def _warnings(text: str) -> list[str]:
+def _warnings(text: str, cp: np.ndarray | None = None) -> list[str]:
     """Flag spam lines (casino/lottery ads, pinyin glosses) and mojibake; never modify text.
 
     Each pattern runs only on a text that holds one of its trigger texts, and line numbers are
-    computed for the hits only (by bisection over the positions of the line breaks).
+    computed for the hits only (by bisection over the positions of the line breaks). ``cp`` are
+    the code points of ``text`` if known.
     """
     hits: dict[int, list[str]] = {}
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     newlines: np.ndarray | None = None
+    if cp is None:
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
     def line_of(pos: int) -> int:  # number of newlines before pos
         nonlocal newlines
         if newlines is None:
-            newlines = np.flatnonzero(cp == 10)
+            newlines = (cp == 10).nonzero()[0]
         return int(newlines.searchsorted(pos))
 
     gloss_lines: dict[int, int] = {}
@@ -1222,15 +1428,16 @@ def _warnings(text: str) -> list[str]:
             note = f"spam: {m.group()!r}"
             if note not in hits.get(ln, []):
                 hits.setdefault(ln, []).append(note)
-    # _MOJIBAKE_RE's matches start at "?," or are a U+FFFD; find those with str.find
+    # _MOJIBAKE_RE's matches start at "?," or are a U+FFFD; find those with str.find (of one
+    # character: a search for one character skips ahead at memory speed)
     for cue in ("?,", "\ufffd"):
-        i = text.find(cue)
+        i = text.find(cue[0])
         while i >= 0:
-            if _MOJIBAKE_RE.match(text, i):
+            if text.startswith(cue, i) and _MOJIBAKE_RE.match(text, i):
                 ln = line_of(i)
                 if "mojibake: damaged characters" not in hits.get(ln, []):
                     hits.setdefault(ln, []).append("mojibake: damaged characters")
-            i = text.find(cue, i + 1)
+            i = text.find(cue[0], i + 1)
     if not hits:
         return []
     bounds = np.concatenate(([-1], newlines, [len(text)]))  # (newlines is set: there are hits)
@@ -1307,7 +1514,8 @@ def normalize(text: str) -> Normalized:
         out = step(out, tracker)
     starts, ends = tracker.map.arrays()
     return Normalized(
-        out, starts, ends, tracker.removed(text), tuple(tracker.header), tuple(_warnings(out))
+        out, starts, ends, tracker.removed(text), tuple(tracker.header),
+        tuple(_warnings(out, tracker.codepoints(out))),
     )
 
 

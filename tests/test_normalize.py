@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govtext._offsets import Edits, SourceMap, splice
+from govtext._offsets import Edits, SourceMap, edit_index, splice, splice_codepoints
 from govtext.exceptions import InvalidParameterError
 from govtext.normalize import (
     clean_controls,
@@ -198,8 +198,9 @@ _DEBRIS_PIECES = ["|", "| ", "||", "| 索引号:1", "- | 发布机构:x", "单�
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_DEBRIS_PIECES), min_size=1, max_size=30))
 def test_settled_debris_pass_leaves_nothing(pieces):
-    """When a debris pass says it is the last (it removed only pipe runs, away from colons and
-    triggers), another pass finds nothing, and the result is the fixpoint."""
+    """When a debris pass says it is the last (_settled: it changed no line in part that holds
+    a trigger text or a colon that could start a header line, and made no trigger text), another
+    pass finds nothing, and the result is the fixpoint."""
     mod = _normalize_module
     text = "".join(pieces)
     ed = mod._Editor()
@@ -214,7 +215,7 @@ def test_settled_debris_pass_leaves_nothing(pieces):
 
 
 def test_trigger_texts_hold_no_blank_or_pipe():
-    """_untouched_by_pipes relies on it: removing a pipe run makes no new trigger text."""
+    """_settled relies on it: removing a pipe run makes no new trigger text."""
     for _bit, texts in _normalize_module._TRIGGER_TEXTS:
         assert not any(c in t for t in texts for c in " \t\n|")
 
@@ -447,13 +448,30 @@ def test_every_cue_holds_a_trigger(bit, cues):
         assert bit in _normalize_module._trigger_hits(cue, np.frombuffer(cue.encode("utf-32-le"), np.uint32))
 
 
-def test_pair_hashes_of_arrays_are_the_pair_hash():
+_TRIGGER_SAMPLE = list("字号体击数量览次读问扫一闭窗本打印简享到收藏顶部你精【[]】 \n|ab") + ["\U00020000", "\uffff"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_SAMPLE), max_size=60).map("".join))
+def test_trigger_hits_are_every_occurrence_of_the_trigger_texts(text):
+    # the first-character screen finds what searching for every trigger text finds
     m = _normalize_module
-    rng = np.random.default_rng(3)
-    cp = np.concatenate((rng.integers(0, 0x110000, 5000), [0, 0x10FFFF, 0xFFFF, 0x4E00])).astype(np.uint32)
-    expected = [m._pair_hash(int(a), int(b)) for a, b in zip(cp[:-1].tolist(), cp[1:].tolist())]
-    assert m._pair_hashes(cp).tolist() == expected
-    assert m._pair_hashes(cp[:1]).tolist() == []
+    expected = {}
+    for bit, texts in m._TRIGGER_TEXTS:
+        positions = sorted({i for t in texts for i in range(len(text)) if text.startswith(t, i)})
+        if positions:
+            expected[bit] = positions
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    assert m._trigger_hits(text, cp) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("娱乐博彩家赌虎机荷官葡京尼斯阳城洲国品视成人vV在无码费载_bBeE国 \n")),
+                max_size=40).map("".join))
+def test_spam_screen_is_a_substring_test(text):
+    m = _normalize_module
+    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    assert m._may_hold_spam(text, cp) == any(t in text for t in m._SPAM_TRIGGERS)
 
 
 def test_spam_test_by_substrings_is_the_regex_test():
@@ -551,6 +569,136 @@ def test_source_map_rejects_bad_edits():
         SourceMap.identity(5).edit(Edits.of([(2, 4, ""), (3, 5, "")]))
     with pytest.raises(ValueError, match="non-empty"):
         SourceMap.identity(5).edit(Edits.of([(2, 2, "x")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_edit_batches())
+def test_source_map_by_index_matches_per_character_reference(case):
+    """The path of large batches (an EditIndex: gathers) gives what the slices give, and it
+    splices the code points as splice splices the string."""
+    text, batches = case
+    smap = SourceMap.identity(len(text))
+    starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
+    cur = text
+    for edits in batches:
+        batch = Edits.of(edits)
+        ix = edit_index(len(cur), batch)
+        smap, src_a, src_b = smap.edit(batch, ix)
+        assert src_a.tolist() == [starts[a] for a, _, _ in edits]
+        assert src_b.tolist() == [ends[b - 1] for _, b, _ in edits]
+        new, starts, ends = _naive_apply(cur, starts, ends, edits)
+        cp = np.frombuffer(cur.encode("utf-32-le"), np.uint32)
+        assert splice_codepoints(cp, batch, ix).tobytes().decode("utf-32-le") == new
+        cur = new
+    s, e = smap.arrays()
+    assert (s.tolist(), e.tolist()) == (starts, ends)
+    assert s.dtype == e.dtype == np.int64
+
+
+def test_edit_index_rejects_bad_edits():
+    with pytest.raises(ValueError, match="sorted and non-overlapping"):
+        edit_index(5, Edits.of([(2, 4, ""), (3, 5, "")]))
+    with pytest.raises(ValueError, match="non-empty"):
+        edit_index(5, Edits.of([(2, 2, "x")]))
+    with pytest.raises(ValueError, match="within the text"):
+        SourceMap.identity(5).edit(Edits.of([(4, 6, "")]))
+
+
+def _forced(name, value, fn, *args, **kwargs):
+    """fn(*args) with the module constant ``name`` set to ``value``."""
+    mod = _normalize_module
+    saved = getattr(mod, name)
+    setattr(mod, name, value)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        setattr(mod, name, saved)
+
+
+def _edit_list(edits):
+    reps = edits.reps
+    reps = [reps] * len(edits) if isinstance(reps, str) else list(reps)
+    kinds = edits.kinds
+    kinds = [kinds] * len(edits) if isinstance(kinds, str) or kinds is None else list(kinds)
+    return list(zip(edits.starts.tolist(), edits.ends.tolist(), reps, kinds))
+
+
+_BLANK_PIECES = [" ", "  ", "\t", " \t ", "\n", "\n\n", "\n \n", "\n\t\n\n", "中", "文", "。", "a", "b", "1", "𠀀",
+                 "\u3000", "\r", " |"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BLANK_PIECES), max_size=40).map("".join),
+       st.sampled_from([(True, True), (True, False), (False, True)]))
+def test_blank_edits_in_python_are_the_vectorised_ones(text, flags):
+    """_few_blank_edits (a few blanks, one Python step per run) makes the edits that the numpy
+    path makes."""
+    m = _normalize_module
+    spaces, layout = flags
+    run = lambda: _edit_list(m._blank_edits(text, m._Editor(), spaces=spaces, layout=layout))  # noqa: E731
+    assert _forced("_FEW_BLANKS", 10**9, run) == _forced("_FEW_BLANKS", 0, run)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DEBRIS_PIECES + ["打", "印", "关闭窗口", "扫一扫在手机上查看当前页面", "有 效 性:"]),
+                min_size=1, max_size=30))
+def test_debris_merge_in_python_is_the_vectorised_one(pieces):
+    """_merge_few (a few spans) merges as the numpy merge does: same edits, same last-pass flag,
+    same header values."""
+    m = _normalize_module
+    text = "".join(pieces)
+
+    def run():
+        ed = m._Editor()
+        edits, settled = m._debris_edits(text, ed)
+        return _edit_list(edits), settled, ed.header
+
+    assert _forced("_FEW_SPANS", 10**9, run) == _forced("_FEW_SPANS", -1, run)
+
+
+_JOIN_PIECES = _DEBRIS_PIECES + ["打", "印", "击", "数", "【", "】", "[", "]", "关闭窗口", "扫一扫在手机上查看当前页面", "有 效 性:",
+                                 "标题:", "- ", "前言:", "你精", "字体大小:大", "浏览次数:3", "发布时间: 2024-01-22", "收藏",
+                                 "返回顶部", "分享到:", "闭窗", "* ", "· ", "\n", "\n"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_JOIN_PIECES), min_size=1, max_size=40))
+def test_settled_debris_pass_leaves_nothing_with_joins(pieces):
+    """As test_settled_debris_pass_leaves_nothing, with chrome inside lines (whose removal joins
+    two characters), whole lines and header labels."""
+    mod = _normalize_module
+    text = "".join(pieces)
+    ed = mod._Editor()
+    while True:
+        edits, settled = mod._debris_edits(text, ed)
+        if not edits:
+            break
+        text = ed.apply(text, edits)
+        if settled:
+            assert not mod._debris_edits(text, mod._Editor())[0]
+            break
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_JOIN_PIECES), min_size=1, max_size=40))
+def test_colons_found_with_numpy_are_those_found_with_str_find(pieces):
+    """_settled looks for the colons left in place by str.find, or with numpy on a text with
+    many colons: the same answer."""
+    m = _normalize_module
+    text = "".join(pieces)
+
+    def run():
+        return m._debris_edits(text, m._Editor())[1]
+
+    assert _forced("_MANY_COLONS", 10**9, run) == _forced("_MANY_COLONS", -1, run)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_JOIN_PIECES + ["\r\n", "著重", "開"]), max_size=40).map("".join))
+def test_removal_log_is_in_source_order(text):
+    # one batch logs its edits in order; several are sorted (by start, then end)
+    spans = [(r.start, r.end) for r in normalize(text).removed]
+    assert spans == sorted(spans)
 
 
 # -- pathological inputs: time must stay linear (timed in benchmarks/bench_normalize.py) -------
