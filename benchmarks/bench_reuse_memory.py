@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 STEPS = ("_units", "_pairs", "_clusters", "_label", "_passages", "_coverage", "_report_scores",
-         "_similarity", "_families", "_colleague_measures", "_unit_frame", "_pair_frame")
+         "_similarity", "_families", "_colleague_measures", "_unit_frame", "_group_pair_frame",
+         "_pair_frame")
 
 
 def main() -> None:
