@@ -142,6 +142,10 @@ _TOKENIZE_BATCH = 100
 # The dense part of the cosine product (see _cosine_blocks): features in more than
 # n / _DENSE_DF_DIVISOR reports, at most this many bytes of them.
 _DENSE_DF_DIVISOR = 12
+# edited copies (``edit_similarity``): the most similar units of the other report scored, and
+# the shingle Jaccard they need
+_EDIT_CANDIDATES = 3
+_EDIT_MIN_JACCARD = 0.1
 _DENSE_GRAM_BYTES = 256 * 2**20
 
 
@@ -336,7 +340,8 @@ class ReuseDetector(BaseEstimator):
         fields) and its place prefix (``利江区峰青镇`` of ``利江区峰青镇人民政府``) by one
         placeholder, so fill-in template sentences naming the agency (``如对本报告有任何疑问，
         请与XX镇人民政府党政办联系（地址：XX镇…）``) match across agencies, as numbers do with
-        ``mask_digits``. The frames keep the text as it is.
+        ``mask_digits``; so is the way a report names its own agency (``我局``, ``我镇``,
+        ``我街道``, …), which a copier changes too. The frames keep the text as it is.
     threshold : float, default=0.5
         Minimum similarity of two units, in (0, 1]. At 0.5 an edited copy whose place names
         and a clause were changed still matches (character-5-gram Jaccard about 0.4-0.7 for
@@ -381,7 +386,13 @@ class ReuseDetector(BaseEstimator):
         related* to the unit's report (see ``min_shared_units``): stock wording spreads across
         unrelated agencies, while a county's agencies copying one another share it with related
         reports only. Relations are computed without the cohort templates, then (twice)
-        without the spread units. ``0`` switches this rule off.
+        without the spread units. Wording that no other agency has *identically* (numbers and
+        names masked; only similar sentences) needs one agency more: own sentences of one
+        pattern match a few agencies' sentences by chance. And a sentence held identically by
+        this many agencies, related or not, is ``template`` when it is not part of a longer
+        passage shared with them (neither neighbouring unit is found in the other holders'
+        reports): a copy is edited, and a passage copied whole is more than one sentence.
+        ``0`` switches these rules off.
     directed : bool, default=True
         ``copied`` needs a related report of another agency that is not later: the earlier
         report of a copied pair is the source, not a copy (its text stays ``own``). Earlier
@@ -405,16 +416,37 @@ class ReuseDetector(BaseEstimator):
         An ``own`` unit covered at least this much (by characters) by passages aligned with a
         related report takes the label of that relation (edited copies below ``threshold``).
         Only the passages aligned with one sentence of the other report count together (the
-        sentence their middle maps to): a sentence put together from stock clauses that are
-        found in different sentences of the other report is not an edited copy.
+        sentence their middle maps to), and a sentence of the other report counts only when
+        they cover ``min_coverage`` of the unit or of that sentence: a sentence put together
+        from stock clauses found in different sentences of the other report is not an edited
+        copy, while one that joins (most of) two sentences of its source is.
     weak_threshold : float, default=0.35
         Two reports that share at least one matched (non-template) unit but are not related
         have all their units compared: a unit whose Jaccard with a unit of the other report
         reaches this value counts towards relating them (``min_shared_units``,
         ``min_shared_chars``, weighted as matched units are), so that a copy whose sentences
         were heavily edited (most of them below ``threshold``) is related to its source and
-        aligned in full. Only such report pairs are compared (the cost is linear in them).
-        ``0`` switches this off.
+        aligned in full. Only such report pairs are compared (the cost is linear in them),
+        and those sharing ``weak_min_shingles`` rare shingles. ``0`` switches this off.
+    weak_min_shingles : int, default=5
+        Report pairs that share no matched unit but at least this many rare shingles
+        (``ngram``-grams of non-template units found in 2 to ``max_anchor_reports`` reports)
+        are compared at ``weak_threshold`` as well: a copy whose every sentence was edited
+        below ``threshold`` shares no matched unit with its source. Each rare shingle gives at
+        most ``max_anchor_reports * (max_anchor_reports - 1) / 2`` report pairs, so the
+        candidates are linear in the corpus. ``0`` switches this off.
+    edit_similarity : float, default=0.55
+        In related reports of two agencies (see ``min_shared_units``), an ``own`` unit of the
+        later report whose most similar units of the earlier one (the three with the highest
+        shingle Jaccard, at least 0.1) include one whose symbol string is at least this
+        similar (``2 * matched / (len_a + len_b)``, the matched symbols those of
+        :class:`difflib.SequenceMatcher`; the passages' ``score``) is an edited copy:
+        ``copied`` (both sides when the order of the copy is unknown). These are heavily
+        edited copies (places renamed, clauses dropped or added, words changed) whose shingles
+        overlap too little for ``weak_threshold`` and whose aligned passages cover less than
+        ``min_coverage``. Not for ``recycled``: an agency's own sentences of two years share
+        its facts and phrasing. On the synthetic corpus 0.5-0.55 labels most such copies and
+        few own sentences. ``0`` switches this off.
     fragments : bool, default=True
         With ``unit="sentence"``, identical clauses (after masking, at least 12 symbols)
         found in at most ``max_anchor_reports`` reports are aligned as well, so reuse of part
@@ -536,7 +568,7 @@ class ReuseDetector(BaseEstimator):
     stats_ : dict
         Diagnostics: unit counts, LSH parameters and candidate counts, related and aligned
         report pairs (``n_weak_candidates``, ``n_weak_related``: see ``weak_threshold``),
-        timings in seconds.
+        ``n_edited_units`` (see ``edit_similarity``), timings in seconds.
 
     Notes
     -----
@@ -590,6 +622,8 @@ class ReuseDetector(BaseEstimator):
         relation_max_reports: int = 200,
         min_coverage: float = 0.5,
         weak_threshold: float = 0.35,
+        weak_min_shingles: int = 5,
+        edit_similarity: float = 0.55,
         fragments: bool = True,
         max_anchor_reports: int = 5,
         min_passage_chars: int = 20,
@@ -622,6 +656,8 @@ class ReuseDetector(BaseEstimator):
         self.relation_max_reports = relation_max_reports
         self.min_coverage = min_coverage
         self.weak_threshold = weak_threshold
+        self.weak_min_shingles = weak_min_shingles
+        self.edit_similarity = edit_similarity
         self.fragments = fragments
         self.max_anchor_reports = max_anchor_reports
         self.min_passage_chars = min_passage_chars
@@ -687,6 +723,10 @@ class ReuseDetector(BaseEstimator):
                                          low_open=True),
             "weak_threshold": _check_float(self.weak_threshold, "weak_threshold", low=0.0,
                                            high=1.0),
+            "weak_min_shingles": _check_int(self.weak_min_shingles, "weak_min_shingles",
+                                            low=0),
+            "edit_similarity": _check_float(self.edit_similarity, "edit_similarity", low=0.0,
+                                            high=1.0),
             "min_shared_chars": _check_int(self.min_shared_chars, "min_shared_chars", low=1),
             "min_shared_units": _check_int(self.min_shared_units, "min_shared_units", low=1),
             "relation_max_reports": _check_int(self.relation_max_reports,
@@ -757,6 +797,7 @@ class ReuseDetector(BaseEstimator):
         passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p)
         stats.update(cand_stats)
         self._coverage(units, cover, info, p)
+        stats["n_edited_units"] = self._edited_copies(units, texts, support, info, p)
         timings["passages"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -1066,6 +1107,27 @@ class ReuseDetector(BaseEstimator):
                     spread = np.zeros(idx.size, dtype=bool)
                     spread[cand] = 1 + n_unrel >= min_ag
                     support, ok, free = relations(tmpl | spread)
+            if min_ag:
+                # wording that no other agency has identically (the same group: numbers and
+                # names masked) spreads only over one agency more than the rule asks: own
+                # sentences of one pattern match a few agencies' sentences by chance; a
+                # sentence held identically by template_min_agencies agencies, related or not,
+                # that is not part of a longer passage shared with them (neither neighbouring
+                # sentence is found in their reports) is circulated text: a copy is edited,
+                # a passage copied whole is more than one sentence
+                mem = m.members
+                nag_same = _distinct_per_group(ug[mem], ag[rep[mem]].astype(np.int64), ng)[g_idx]
+                spread0 = spread.copy()
+                if spread.any():
+                    loose = np.zeros(idx.size, dtype=bool)
+                    loose[cand] = 1 + n_unrel < min_ag + 1
+                    spread &= ~(loose & (nag_same < 2))
+                same = np.flatnonzero((nag_same >= min_ag) & ~(tmpl | spread))
+                if same.size:
+                    spread[same] = _isolated(same, idx, g_idx, rep, pos, tmpl | spread, r_ptr,
+                                             r_s, mem, ug)
+                if (spread != spread0).any():
+                    support, ok, free = relations(tmpl | spread)
             tmpl = tmpl | spread
             if p["weak_threshold"] > 0 and sets is not None:
                 # reports sharing a matched unit but not related: compare all their units at the
@@ -1078,6 +1140,12 @@ class ReuseDetector(BaseEstimator):
                                  + np.maximum(r_arr[free], s_arr[free]).astype(np.int64))
                 okk = ok["r"].to_numpy(np.int64), ok["s"].to_numpy(np.int64)
                 done = np.unique(np.minimum(*okk) * nr1 + np.maximum(*okk))
+                if p["weak_min_shingles"]:
+                    # and reports sharing enough rare shingles (a copy may share no matched
+                    # unit at all with its source)
+                    ckey = np.union1d(ckey, _rare_shingle_pairs(
+                        units, sets, unit_tmpl, p["max_anchor_reports"], p["weak_min_shingles"],
+                        nr1))
                 ckey = ckey[~_isin_sorted(ckey, done)]
                 weak = _weak_relations(ckey // nr1, ckey % nr1, units, sets, unit_tmpl, unit_k,
                                        p)
@@ -1317,10 +1385,15 @@ class ReuseDetector(BaseEstimator):
         span = np.int64(max(int(units["end"].max()), int(mid.max())) + 1)
         ukey = units["rep"].to_numpy(np.int64) * span + units["start"].to_numpy(np.int64)
         v = np.searchsorted(ukey, j["src"].to_numpy(np.int64) * span + mid, side="right") - 1
-        j = j.assign(grp=v)
-        cov = _union_coverage(j)
-        cov = cov.merge(units[["n_chars"]], left_on="index", right_index=True)
-        cov = cov.loc[cov["covered"] >= p["min_coverage"] * cov["n_chars"]]
+        v = np.maximum(v, 0)
+        # the part of the counterpart aligned with the covered part of the unit
+        os_, oe_ = j["os"].to_numpy(), j["oe"].to_numpy()
+        ocs = os_ + (cs - j["s"].to_numpy()) * (oe_ - os_) // blen
+        oce = os_ + (ce - j["s"].to_numpy()) * (oe_ - os_) // blen
+        g0 = units["start"].to_numpy()[v]
+        g1 = units["end"].to_numpy()[v]
+        j = j.assign(grp=v, cs=cs, ce=ce, ocs=np.clip(ocs, g0, g1), oce=np.clip(oce, g0, g1))
+        cov = _counterpart_coverage(j, units["n_chars"].to_numpy(), p["min_coverage"])
         if cov.empty:
             return
         cov["prio"] = cov["label"].map({"recycled": 0, "copied": 1})
@@ -1331,6 +1404,91 @@ class ReuseDetector(BaseEstimator):
         ui = cov["index"].to_numpy()
         units.loc[ui, "label"] = cov["label"].to_numpy(dtype=object)
         units.loc[ui, "source"] = ids[cov["src"].to_numpy()]
+
+    def _edited_copies(self, units: pd.DataFrame, texts: list[str], support: pd.DataFrame,
+                       info: pd.DataFrame, p: dict) -> int:
+        """Own units of a related report of another agency that are edited copies of a unit of
+        that report: ``copied`` (its earliest such source). Returns how many were relabelled.
+
+        For each related pair of two agencies (oriented by chronology; both sides when the
+        order of the copy is unknown), every ``own`` unit of the later report is compared with
+        the non-template units of the earlier one: the (at most ``_EDIT_CANDIDATES``) most similar by shingle
+        Jaccard, at least ``_EDIT_MIN_JACCARD``, are scored by the similarity of the symbol
+        strings (:func:`_edit_ratio`); the unit is an edited copy when the best reaches
+        ``edit_similarity``.
+        """
+        thr = p["edit_similarity"]
+        if thr <= 0 or support.empty:
+            return 0
+        rel = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]]
+        if rel.empty:
+            return 0
+        pos = _chronology(info)
+        r0, s0 = rel["r"].to_numpy(np.int64), rel["s"].to_numpy(np.int64)
+        first = pos[r0] < pos[s0]
+        key = np.unique(np.where(first, r0, s0) * np.int64(len(info) + 1)
+                        + np.where(first, s0, r0))
+        ra, rb = key // np.int64(len(info) + 1), key % np.int64(len(info) + 1)
+        ag = info["agency_key"].to_numpy()
+        yr = info["yearf"].to_numpy()
+        # copies by another agency only: an agency's own sentences of two years share its
+        # facts and phrasing, so a similar sentence of its earlier report says little
+        keep = ag[ra] != ag[rb]
+        ra, rb = ra[keep], rb[keep]
+        both = ~_before(info, ra, rb) | (not p["directed"])
+        tgt = np.r_[rb, ra[both]]
+        src = np.r_[ra, rb[both]]
+        if tgt.size == 0:
+            return 0
+        rep = units["rep"].to_numpy()
+        label = units["label"].to_numpy(dtype=object)
+        matchable = units["_match"].to_numpy()
+        body = matchable & (label != "template")
+        rows = np.flatnonzero(np.isin(rep, np.union1d(tgt, src)) & body)
+        if rows.size == 0:
+            return 0
+        from govtext._shingles import _unique_inverse_counts, shingle_texts
+
+        sets = shingle_texts([texts[k] for k in rows.tolist()], n=p["ngram"],
+                             mask_digits=p["mask_digits"])
+        _, col, _ = _unique_inverse_counts(sets.hashes)
+        k, ra, rb, jac = _cross_jaccard(sets.indptr.astype(np.int64), col.astype(np.int64),
+                                        rep[rows], tgt, src, len(info))
+        # the own units of the target, their most similar units of the source
+        sel = (label[rows[ra]] == "own") & (jac >= _EDIT_MIN_JACCARD)
+        k, ra, rb, jac = k[sel], ra[sel], rb[sel], jac[sel]
+        order = np.lexsort((rb, -jac, ra, k))
+        k, ra, rb = k[order], ra[order], rb[order]
+        grp = np.r_[True, (k[1:] != k[:-1]) | (ra[1:] != ra[:-1])] if k.size else np.zeros(0, bool)
+        first = np.flatnonzero(grp)
+        rank = np.arange(k.size) - np.repeat(first, np.diff(np.r_[first, k.size]))
+        top = rank < _EDIT_CANDIDATES
+        k, ra, rb = k[top], ra[top], rb[top]
+        sym: dict[int, str] = {}
+
+        def symbols(i: int) -> str:
+            if i not in sym:
+                sym[i] = _symbols(texts[i], p["mask_digits"])
+            return sym[i]
+
+        found = []
+        hit_units: set[tuple[int, int]] = set()
+        for kk, a, b in zip(k.tolist(), rows[ra].tolist(), rows[rb].tolist()):
+            if (kk, a) in hit_units:
+                continue
+            if _edit_ratio(symbols(a), symbols(b)) >= thr - 1e-12:
+                hit_units.add((kk, a))
+                found.append((a, int(src[kk])))
+        if not found:
+            return 0
+        f = pd.DataFrame(found, columns=["index", "src"])
+        f["src_year"] = np.nan_to_num(yr[f["src"].to_numpy()], nan=-np.inf)
+        f = f.sort_values(["index", "src_year", "src"], kind="stable").drop_duplicates("index")
+        ids = info["report_id"].to_numpy(dtype=object)
+        ui = f["index"].to_numpy()
+        units.loc[ui, "label"] = "copied"
+        units.loc[ui, "source"] = ids[f["src"].to_numpy()]
+        return int(ui.size)
 
     # -- stage 6: report scores --------------------------------------------------------------
     def _report_scores(self, reports: list, units: pd.DataFrame,
@@ -1936,20 +2094,169 @@ def _agencies_all_related(cand: np.ndarray, g_idx: np.ndarray, r_idx: np.ndarray
     return np.bincount(ue[uc == total], minlength=cand.size).astype(np.int64)
 
 
+def _edit_ratio(a: str, b: str) -> float:
+    """Similarity of two symbol strings: ``2 * matched / (len(a) + len(b))``, the matched
+    symbols being difflib's matching blocks (no junk heuristic): 1.0 for equal strings."""
+    import difflib
+
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _rare_shingle_pairs(units: pd.DataFrame, sets: Any, unit_tmpl: np.ndarray,
+                        max_reports: int, min_shared: int, nr1: np.int64) -> np.ndarray:
+    """Keys ``r * nr1 + s`` (``r < s``, sorted) of the report pairs sharing at least
+    ``min_shared`` rare shingles: shingles of non-template matchable units found in 2 to
+    ``max_reports`` reports. Linear in the shingles (each rare shingle gives at most
+    ``max_reports * (max_reports - 1) / 2`` report pairs)."""
+    from govtext._shingles import _unique, _unique_inverse_counts
+
+    empty = np.zeros(0, dtype=np.int64)
+    match = np.flatnonzero(units["_match"].to_numpy())
+    if match.size == 0 or sets.hashes.size == 0:
+        return empty
+    sizes = np.diff(sets.indptr)
+    owner = np.repeat(np.arange(match.size, dtype=np.int64), sizes)
+    sel = ~unit_tmpl[match][owner]
+    rep_h = units["rep"].to_numpy().astype(np.int64)[match][owner[sel]]
+    _, sh, _ = _unique_inverse_counts(sets.hashes[sel])
+    del owner, sel
+    # distinct (shingle, report), sorted by shingle then report
+    key = _unique(sh.astype(np.int64).ravel() * nr1 + rep_h)
+    del sh, rep_h
+    sh, rr = key // nr1, key % nr1
+    del key
+    df = np.bincount(sh)[sh]
+    keep = (df >= 2) & (df <= max_reports)
+    sh, rr = sh[keep], rr[keep]
+    if sh.size == 0:
+        return empty
+    e, partner = _pairs_within(sh)
+    pk = np.sort(rr[e] * nr1 + rr[partner])
+    if pk.size == 0:
+        return empty
+    first = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]])
+    cnt = np.diff(np.r_[first, pk.size])
+    return pk[first[cnt >= min_shared]].astype(np.int64)
+
+
+def _pairs_within(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)``, ``i < j``, of every two elements with the same key (``keys``
+    sorted): the pairs within each run of equal keys."""
+    n = keys.size
+    if n < 2:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.copy()
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    gsize = np.diff(np.r_[first, n])
+    q = np.arange(n, dtype=np.int64) - np.repeat(first, gsize)
+    later = np.repeat(gsize, gsize) - 1 - q  # members after this one in its run
+    tot = int(later.sum())
+    i = np.repeat(np.arange(n, dtype=np.int64), later)
+    j = i + 1 + np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(later) - later, later)
+    return i, j
+
+
+def _isolated(cand: np.ndarray, idx: np.ndarray, g_idx: np.ndarray, rep: np.ndarray,
+              pos: np.ndarray, tmpl: np.ndarray, r_ptr: np.ndarray, r_s: np.ndarray,
+              mem: np.ndarray, unit_g: np.ndarray) -> np.ndarray:
+    """For the matched units ``idx[cand]``: whether neither neighbouring unit of the report
+    (the previous and the next) is a non-template matched unit found in one of the other
+    reports holding the unit identically (its group): the unit is not part of a longer shared
+    passage. ``pos``: position in ``idx`` of every unit (-1 if not matched); ``tmpl``: template
+    flags by position; ``r_ptr``/``r_s``: the reports reached by each group (CSR rows)."""
+    order = np.argsort(unit_g[mem], kind="stable")
+    mem_sorted = mem[order]
+    g_sorted = unit_g[mem_sorted]
+    n = rep.size
+    out = np.ones(cand.size, dtype=bool)
+    for k, c in enumerate(cand.tolist()):
+        u = int(idx[c])
+        g = int(g_idx[c])
+        lo, hi = np.searchsorted(g_sorted, [g, g + 1])
+        holders = np.unique(rep[mem_sorted[lo:hi]])
+        holders = holders[holders != rep[u]]
+        for v in (u - 1, u + 1):
+            if v < 0 or v >= n or rep[v] != rep[u] or pos[v] < 0 or tmpl[pos[v]]:
+                continue
+            gv = int(g_idx[pos[v]])
+            reach = r_s[r_ptr[gv]:r_ptr[gv + 1]]
+            if np.isin(holders, reach).any():
+                out[k] = False
+                break
+    return out
+
+
+def _cross_jaccard(indptr: np.ndarray, cols: np.ndarray, row_rep: np.ndarray,
+                   pa: np.ndarray, pb: np.ndarray, n_reports: int):
+    """Jaccard of every row of report ``pa[k]`` with every row of report ``pb[k]`` that shares
+    a column with it, for all ``k`` at once: ``(k, row_a, row_b, jaccard)`` arrays.
+
+    The rows are binary sets in CSR form (``indptr``, ``cols``: sorted, distinct per row),
+    grouped by report (``row_rep`` sorted). A join on the columns, in chunks of about a
+    million lookups: linear in the shared columns, no per-pair Python work.
+    """
+    e64 = np.zeros(0, dtype=np.int64)
+    nrows = row_rep.size
+    if pa.size == 0 or nrows == 0 or cols.size == 0:
+        return e64, e64.copy(), e64.copy(), np.zeros(0, dtype=np.float64)
+    sizes = np.diff(indptr).astype(np.int64)
+    n_cols = np.int64(int(cols.max()) + 1)
+    ent_row = np.repeat(np.arange(nrows, dtype=np.int64), sizes)
+    rk = row_rep.astype(np.int64)[ent_row] * n_cols + cols
+    order = np.argsort(rk, kind="stable")
+    sk, srow = rk[order], ent_row[order]
+    del rk, order
+    row_lo = np.searchsorted(row_rep, np.arange(n_reports + 1), side="left")
+    a0 = indptr[row_lo[pa]].astype(np.int64)
+    na = indptr[row_lo[pa + 1]].astype(np.int64) - a0
+    cum = np.cumsum(na)
+    out: list[tuple[np.ndarray, ...]] = []
+    nr = np.int64(nrows)
+    k0 = 0
+    while k0 < pa.size:
+        done = int(cum[k0 - 1]) if k0 else 0
+        k1 = max(int(np.searchsorted(cum, done + (1 << 20), side="right")), k0 + 1)
+        c = na[k0:k1]
+        tot = int(c.sum())
+        if tot:
+            pid = np.repeat(np.arange(k0, k1, dtype=np.int64), c)
+            e = np.repeat(a0[k0:k1] - (np.cumsum(c) - c), c) + np.arange(tot, dtype=np.int64)
+            q = pb[pid].astype(np.int64) * n_cols + cols[e]
+            lo = np.searchsorted(sk, q, side="left")
+            cnt = np.searchsorted(sk, q, side="right") - lo
+            t2 = int(cnt.sum())
+            if t2:
+                rid = np.repeat(np.arange(tot, dtype=np.int64), cnt)
+                j = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(t2, dtype=np.int64)
+                key = np.sort((pid[rid] * nr + ent_row[e[rid]]) * nr + srow[j])
+                first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+                inter = np.diff(np.r_[first, key.size]).astype(np.float64)
+                key = key[first]
+                rb = key % nr
+                rest = key // nr
+                ra = rest % nr
+                kk = rest // nr
+                jac = inter / (sizes[ra] + sizes[rb] - inter)
+                out.append((kk, ra, rb, jac))
+        k0 = k1
+    if not out:
+        return e64, e64.copy(), e64.copy(), np.zeros(0, dtype=np.float64)
+    return tuple(np.concatenate(x) for x in zip(*out))
+
+
 def _weak_relations(r: np.ndarray, s: np.ndarray, units: pd.DataFrame, sets: Any,
                     unit_tmpl: np.ndarray, unit_k: np.ndarray, p: dict) -> pd.DataFrame:
     """Report pairs ``(r, s)`` (``r < s``) related by their units at ``weak_threshold``.
 
     For each candidate pair, the Jaccard of every non-template matchable unit of one report with
-    every such unit of the other (a sparse product of their binary shingle rows); a unit of ``r``
-    whose best Jaccard in ``s`` reaches ``weak_threshold`` counts as a shared unit, weighted as
-    in the relation rule (its characters over the other reports its verified matches hold,
-    at least one). Returns the pairs where one side holds ``min_shared_units`` such units
-    totalling ``min_shared_chars``: ``r, s, chars, units`` (both values of the stronger side).
+    every such unit of the other (:func:`_cross_jaccard`); a unit of ``r`` whose best Jaccard in
+    ``s`` reaches ``weak_threshold`` counts as a shared unit, weighted as in the relation rule
+    (its characters over the other reports its verified matches hold, at least one). Returns
+    the pairs where one side holds ``min_shared_units`` such units totalling
+    ``min_shared_chars``: ``r, s, chars, units`` (both values of the stronger side).
     """
-    import scipy.sparse as sp
-
-    cols = ["r", "s", "chars", "units"]
     empty = pd.DataFrame({"r": pd.Series(dtype="int64"), "s": pd.Series(dtype="int64"),
                           "chars": pd.Series(dtype="float64"), "units": pd.Series(dtype="int64")})
     if r.size == 0:
@@ -1958,55 +2265,58 @@ def _weak_relations(r: np.ndarray, s: np.ndarray, units: pd.DataFrame, sets: Any
     if match.size == 0 or sets.hashes.size == 0:
         return empty
     rep_all = units["rep"].to_numpy()[match]
-    # only the units of the candidate reports (a few of a large corpus): their shingle rows
-    keep = np.flatnonzero(np.isin(rep_all, np.union1d(r, s)))
+    # only the non-template units of the candidate reports: their shingle rows
+    keep = np.flatnonzero(np.isin(rep_all, np.union1d(r, s)) & ~unit_tmpl[match])
+    if keep.size == 0:
+        return empty
     match = match[keep]
     rep_m = rep_all[keep]
-    ok_m = ~unit_tmpl[match]
     sizes = np.diff(sets.indptr)[keep]
     src = (np.repeat(sets.indptr[keep] - (np.cumsum(sizes) - sizes), sizes)
            + np.arange(int(sizes.sum())))
-    _, colidx = np.unique(sets.hashes[src], return_inverse=True)
+    from govtext._shingles import _unique_inverse_counts
+
+    _, colidx, _ = _unique_inverse_counts(sets.hashes[src])
     indptr = np.zeros(keep.size + 1, dtype=np.int64)
     np.cumsum(sizes, out=indptr[1:])
-    m = sp.csr_matrix((np.ones(colidx.size, dtype=np.float32), colidx.astype(np.int64), indptr),
-                      shape=(keep.size, int(colidx.max()) + 1 if colidx.size else 0))
-    lo = np.searchsorted(rep_m, np.arange(int(rep_all.max()) + 2), side="left")
+    n_rep = int(units["rep"].max()) + 1
+    k, ra, rb, jac = _cross_jaccard(indptr, colidx.astype(np.int64), rep_m, r, s, n_rep)
     n_chars = units["n_chars"].to_numpy()[match].astype(np.float64)
     weight = n_chars / np.maximum(unit_k[match] - 1, 1)
-    thr = p["weak_threshold"]
-    rows = []
-    for a, b in zip(r.tolist(), s.tolist()):
-        ra = np.arange(lo[a], lo[a + 1])
-        rb = np.arange(lo[b], lo[b + 1])
-        ra, rb = ra[ok_m[ra]], rb[ok_m[rb]]
-        if ra.size == 0 or rb.size == 0:
-            continue
-        inter = (m[ra] @ m[rb].T).toarray()
-        union = sizes[ra][:, None] + sizes[rb][None, :] - inter
-        jac = inter / np.maximum(union, 1)
-        best = []
-        for jm, rr in ((jac.max(axis=1), ra), (jac.max(axis=0), rb)):
-            hit = jm >= thr - 1e-12
-            best.append((float(weight[rr[hit]].sum()), int(hit.sum())))
-        chars, cnt = max(best, key=lambda x: (x[1] >= p["min_shared_units"], x[0]))
-        if cnt >= p["min_shared_units"] and chars >= p["min_shared_chars"] - 1e-9:
-            rows.append((a, b, chars, cnt))
-    if not rows:
+    hit = jac >= p["weak_threshold"] - 1e-12
+    nr = np.int64(keep.size)
+    side = []
+    for rows in (ra, rb):
+        key = np.unique(k[hit] * nr + rows[hit])  # units with a hit, once per pair
+        kk, uu = key // nr, key % nr
+        side.append((np.bincount(kk, weights=weight[uu], minlength=r.size),
+                     np.bincount(kk, minlength=r.size).astype(np.int64)))
+    (ca, na), (cb, nb) = side
+    msu = p["min_shared_units"]
+    # the stronger side: enough units first, then more characters (ties: the r side)
+    use_a = ((na >= msu) > (nb >= msu)) | (((na >= msu) == (nb >= msu)) & (ca >= cb))
+    chars = np.where(use_a, ca, cb)
+    cnt = np.where(use_a, na, nb)
+    ok = (cnt >= msu) & (chars >= p["min_shared_chars"] - 1e-9)
+    if not ok.any():
         return empty
-    out = pd.DataFrame(rows, columns=cols)
-    return out.astype({"r": "int64", "s": "int64", "chars": "float64", "units": "int64"})
+    out = pd.DataFrame({"r": r[ok].astype(np.int64), "s": s[ok].astype(np.int64),
+                        "chars": chars[ok].astype(np.float64), "units": cnt[ok].astype(np.int64)})
+    return out.reset_index(drop=True)
 
 
 # An administrative place prefix of an agency name (``利江区峰青镇`` of ``利江区峰青镇人民政府``).
 _PLACE_RE = re.compile(r"^.*(?:省|自治区|市|州|盟|区|县|旗|镇|乡|街道)")
 _NAME_MASK = "\u3402"
+# How a report names its own agency (``我局``, ``我镇``, ``我街道``): masked as the name is.
+_SELF_RE = re.compile(r"我(?:街道|中心|省|市|州|盟|区|县|旗|镇|乡|局|委|办|厅|院|署)")
 
 
 def _mask_agency_names(reports: list, units: pd.DataFrame, texts: list[str]) -> list[str]:
-    """The unit texts with each report's own agency name, and its place prefix, replaced by one
-    placeholder symbol: fill-in template sentences naming the agency (``如对本报告有任何疑问，
-    请与XX镇人民政府党政办联系（地址：XX镇…）``) then match across agencies, as numbers do."""
+    """The unit texts with each report's own agency name, its place prefix and the way a
+    report names its agency (``我局``, ``我镇``, ``我街道``) replaced by one placeholder symbol:
+    fill-in template sentences naming the agency (``如对本报告有任何疑问，请与XX镇人民政府党政办
+    联系（地址：XX镇…）``, ``我镇高度重视…``) then match across agencies, as numbers do."""
     rep = units["rep"].to_numpy()
     out = list(texts)
     pats: dict[int, re.Pattern | None] = {}
@@ -2025,6 +2335,7 @@ def _mask_agency_names(reports: list, units: pd.DataFrame, texts: list[str]) -> 
         pat = pats[r]
         if pat is not None:
             out[k] = pat.sub(_NAME_MASK, out[k])
+        out[k] = _SELF_RE.sub(_NAME_MASK, out[k])
     return out
 
 
@@ -2297,45 +2608,66 @@ def _covered_chars(rep: np.ndarray, s: np.ndarray, e: np.ndarray, units: pd.Data
     return out
 
 
-def _union_coverage(j: pd.DataFrame) -> pd.DataFrame:
-    """Characters of each unit covered by the union of its passages, per (unit, label, src).
+def _union_length(keys: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Length of the union of the intervals ``[s, e)`` of each key (``keys`` sorted, and ``s``
+    sorted within a key), on the last row of each key (0 elsewhere)."""
+    n = keys.size
+    out = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return out
+    first = np.r_[True, keys[1:] != keys[:-1]]
+    gid = np.cumsum(first) - 1
+    big = np.int64(max(int(e.max()), int(s.max()), 0) + 1)
+    ss = s.astype(np.int64) + gid * big
+    ee = np.maximum(e.astype(np.int64), s.astype(np.int64)) + gid * big
+    reach = np.maximum.accumulate(ee)
+    prev = np.r_[np.int64(-1), reach[:-1]]
+    prev = np.where(first, gid * big - 1, prev)
+    gain = np.maximum(ee - np.maximum(ss, prev), 0)
+    tot = np.add.reduceat(gain, np.flatnonzero(first))
+    last = np.r_[np.flatnonzero(first)[1:] - 1, n - 1]
+    out[last] = tot
+    return out
 
-    ``j`` has one row per (unit ``index``, passage) overlap with the unit span ``start``/``end``
-    and the passage span ``s``/``e``; the coverage of a label counts every passage of that
-    label (whatever its source); the row kept per label carries its earliest source.
+
+def _counterpart_coverage(j: pd.DataFrame, n_chars: np.ndarray,
+                          min_coverage: float) -> pd.DataFrame:
+    """The units covered enough by passages of one label: ``index, label, covered, src``.
+
+    ``j`` has one row per (unit ``index``, passage) overlap: the covered part of the unit
+    ``cs``/``ce``, its counterpart unit ``grp`` in the source report ``src`` and the part of
+    the counterpart it is aligned with, ``ocs``/``oce``. A counterpart counts when the passages
+    aligned with it cover ``min_coverage`` of the unit, or of the counterpart (the unit copies
+    most of that sentence: a copy may join several sentences of its source into one); the
+    unit is covered when the counterparts that count cover ``min_coverage`` of it together.
+    Stock clauses aligned with parts of several long sentences do not count.
     """
-    j = j.assign(cs=np.maximum(j["s"], j["start"]), ce=np.minimum(j["e"], j["end"]))
-    if "grp" not in j.columns:
-        j = j.assign(grp=0)
-    j = j.sort_values(["index", "label", "grp", "cs", "ce"], kind="stable")
-    idx = j["index"].to_numpy()
-    lab = (j["label"].astype(str) + "\x1f" + j["grp"].astype(str)).to_numpy(dtype=object)
-    cs = j["cs"].to_numpy()
-    ce = j["ce"].to_numpy()
-    covered = np.zeros(len(j), dtype=np.int64)
-    # union length within each (index, label) group, accumulated on the group's last row
-    k = 0
-    n = len(j)
-    rows = []
-    while k < n:
-        m = k
-        tot = 0
-        reach = -1
-        while m < n and idx[m] == idx[k] and lab[m] == lab[k]:
-            a = max(cs[m], reach)
-            if ce[m] > a:
-                tot += ce[m] - a
-            reach = max(reach, ce[m])
-            m += 1
-        rows.append(k)
-        covered[k] = tot
-        k = m
-    first = j.iloc[rows]
-    out = pd.DataFrame({"index": first["index"].to_numpy(), "label": first["label"].to_numpy(),
-                        "grp": first["grp"].to_numpy(), "covered": covered[rows]})
-    # the earliest source of that label (and group) for the unit
-    src = j.groupby(["index", "label", "grp"], sort=True)["src"].min().reset_index()
-    return out.merge(src, on=["index", "label", "grp"]).drop(columns="grp")
+    cols = ["index", "label", "grp"]
+    j = j.sort_values([*cols, "cs", "ce"], kind="stable").reset_index(drop=True)
+    gk = j.groupby(cols, sort=True).ngroup().to_numpy()  # j is sorted by the keys
+    ng = int(gk.max()) + 1 if gk.size else 0
+    cs, ce = j["cs"].to_numpy(np.int64), j["ce"].to_numpy(np.int64)
+    ucov = np.bincount(gk, weights=_union_length(gk, cs, ce), minlength=ng)
+    o = np.lexsort((j["oce"].to_numpy(), j["ocs"].to_numpy(), gk))
+    ocov = np.bincount(gk[o], weights=_union_length(gk[o], j["ocs"].to_numpy(np.int64)[o],
+                                                    j["oce"].to_numpy(np.int64)[o]),
+                       minlength=ng)
+    first = np.r_[True, gk[1:] != gk[:-1]] if gk.size else np.zeros(0, dtype=bool)
+    fi = j.loc[first]
+    own_n = n_chars[fi["index"].to_numpy()]
+    cp_n = np.maximum(n_chars[fi["grp"].to_numpy()], 1)
+    ok_g = (ucov >= min_coverage * own_n - 1e-9) | (ocov >= min_coverage * cp_n - 1e-9)
+    keep = ok_g[gk]
+    q = j.loc[keep, ["index", "label", "cs", "ce", "src"]]
+    q = q.sort_values(["index", "label", "cs", "ce"], kind="stable").reset_index(drop=True)
+    qk = q.groupby(["index", "label"], sort=True).ngroup().to_numpy()
+    cov = np.bincount(qk, weights=_union_length(qk, q["cs"].to_numpy(np.int64),
+                                                q["ce"].to_numpy(np.int64)),
+                      minlength=int(qk.max()) + 1 if qk.size else 0)
+    out = q.groupby(["index", "label"], sort=True).agg(src=("src", "min")).reset_index()
+    out["covered"] = cov.astype(np.int64)
+    out = out.loc[out["covered"] >= min_coverage * n_chars[out["index"].to_numpy()] - 1e-9]
+    return out[["index", "label", "covered", "src"]].reset_index(drop=True)
 
 
 def _exact_containment(sets, threshold: float, *, expand: bool = True):
