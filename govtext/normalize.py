@@ -429,6 +429,17 @@ _FOLD_TO = np.arange(0x10000, dtype=np.uint32)
 _FOLD_TO[list(_WIDTH_TABLE)] = [ord(c) for c in _WIDTH_TABLE.values()]
 
 
+# Han or Chinese punctuation, by BMP code point (1 or 0), for one character at a time.
+_WIDE_BYTES = bytes(((_BMP & _WIDE_CHAR) != 0).astype(np.uint8))
+
+
+def _is_wide(c: str) -> bool:
+    """Whether the character ``c`` is what ``_WIDE_RE`` matches (a table look-up: a regex match
+    costs a few times more)."""
+    o = ord(c)
+    return _WIDE_BYTES[o] == 1 if o < 0x10000 else 0x20000 <= o <= 0x3134F
+
+
 def _classes(cp: np.ndarray) -> np.ndarray:
     flags = _BMP.take(cp, mode="clip")
     astral = cp > 0xFFFF
@@ -818,6 +829,10 @@ for _bit, _texts in _TRIGGER_TEXTS:
     for _t in _texts:
         _TRIGGER_BITS[_t] = _TRIGGER_BITS.get(_t, 0) | _bit
 _TRIGGER_FIRST = _first_chars(_TRIGGER_BITS)
+# The detector bits set in each combination of them, in order.
+_BITS_SET = tuple(
+    tuple(bit for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM) if bits & bit) for bits in range(16)
+)
 
 # The spam test of _warnings: each of _SPAM_CUES, and "bet" in any case, holds one of these
 # (tested), so a text without any of them holds no cue and the exact test can be skipped.
@@ -841,10 +856,11 @@ def _trigger_hits(text: str, cp: np.ndarray) -> dict[int, list[int]]:
     scans several times slower) are checked against the text.
     """
     hits: dict[int, list[int]] = {}
+    get = _TRIGGER_BITS.get
     for i in _screen(_TRIGGER_FIRST, cp):
-        bits = _TRIGGER_BITS.get(text[i:i + 2], 0) | _TRIGGER_BITS.get(text[i], 0)
-        for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM):
-            if bits & bit:
+        bits = get(text[i:i + 2], 0) | get(text[i], 0)
+        if bits:  # (most candidates are not a trigger text: a common first character)
+            for bit in _BITS_SET[bits]:
                 hits.setdefault(bit, []).append(i)
     return hits
 
@@ -1071,21 +1087,29 @@ def _settled(
     (few), by bisection over the edits: no pass over the text but the search for colons.
     """
     n = len(text)
-    starts, ends = edits.starts, edits.ends  # (read by bisection: no list of all the edits)
+    # The edits are read by bisection: a few from lists (a list item reads ten times faster
+    # than an array's, and a scalar searchsorted costs about a microsecond), many from the arrays
+    # (no list of all the edits: most are pipe runs, which few look-ups read).
+    if len(edits) <= _LIST_EDITS:
+        starts, ends = edits.starts.tolist(), edits.ends.tolist()
+        after, at_or_after = bisect.bisect_right, bisect.bisect_left
+    else:
+        starts, ends = edits.starts, edits.ends
+        after, at_or_after = _searchsorted_right, _searchsorted_left
     if len(starts) <= _FEW_SPANS and all(  # only whole lines removed: nothing changed in part
         (a == 0 or text[a - 1] == "\n") and (b == n or text[b - 1] == "\n")
-        for a, b in zip(starts.tolist(), ends.tolist())
+        for a, b in zip(starts, ends)
     ):
         return True
 
     def edit_at(p: int) -> int:  # the edit that removes position p, or -1
-        i = int(starts.searchsorted(p, "right")) - 1
+        i = after(starts, p) - 1
         return i if i >= 0 and p < ends[i] else -1
 
     def line_of(p: int) -> tuple[int, int, int]:  # line start and end, first edit from its start
         ls = text.rfind("\n", 0, p) + 1
         le = text.find("\n", p)
-        return ls, n if le < 0 else le, int(starts.searchsorted(ls))
+        return ls, n if le < 0 else le, at_or_after(starts, ls)
 
     def changed(ls: int, le: int, i: int) -> bool:  # an edit changes part of line [ls, le)
         return (i < len(starts) and starts[i] <= le) or (i > 0 and ends[i - 1] > ls)
@@ -1103,7 +1127,7 @@ def _settled(
             return False
     other_set = set(other)
     checked = -1  # end of the last line checked
-    for p in _colons_left(text, cp, starts, ends, edit_at):
+    for p in _colons_left(text, cp, edits.starts, edits.ends, edit_at):
         if p < checked:
             continue
         ls, checked, i = line_of(p)
@@ -1140,6 +1164,17 @@ def _colons_left(
 
 
 _MANY_COLONS = 256
+_LIST_EDITS = 64  # at most this many edits: _settled reads them from lists
+
+
+def _searchsorted_right(a: np.ndarray, x: int) -> int:
+    """``bisect.bisect_right`` on a sorted array."""
+    return int(a.searchsorted(x, "right"))
+
+
+def _searchsorted_left(a: np.ndarray, x: int) -> int:
+    """``bisect.bisect_left`` on a sorted array."""
+    return int(a.searchsorted(x))
 
 
 _BULLETS = frozenset("-•·*")
@@ -1297,7 +1332,7 @@ def _few_blank_edits(
         with_tab = "\t" in text[a:b]
         remove = layout and (at_start or at_end)
         if spaces and not (with_tab or at_start or at_end):  # next to a Chinese character?
-            remove = bool(_WIDE_RE.match(left) or _WIDE_RE.match(right))
+            remove = _is_wide(left) or _is_wide(right)
         if layout and at_start and at_end and a and b < n:
             blank_line = True
         if remove:

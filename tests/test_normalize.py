@@ -694,6 +694,42 @@ def test_colons_found_with_numpy_are_those_found_with_str_find(pieces):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_JOIN_PIECES + ["|", " | ", "||\n", "a|b"]), min_size=1, max_size=40))
+def test_settled_reads_lists_as_it_reads_arrays(pieces):
+    """_settled reads a few edits from lists (bisect) and many from the arrays (searchsorted):
+    the same answer either way."""
+    m = _normalize_module
+    text = "".join(pieces)
+
+    def run():
+        ed = m._Editor()
+        edits, settled = m._debris_edits(text, ed)
+        return _edit_list(edits), settled
+
+    assert _forced("_LIST_EDITS", 10**9, run) == _forced("_LIST_EDITS", -1, run)
+
+
+def test_settled_on_seed_debris_reads_lists_as_it_reads_arrays(seeds):
+    m = _normalize_module
+    for raw in [r.raw for r in seeds]:
+        text = m._t2s(m._fold(m._controls(raw, m._Editor()), m._Editor()), m._Editor())
+
+        def run(text=text):
+            return m._debris_edits(text, m._Editor())[1]
+
+        assert _forced("_LIST_EDITS", 10**9, run) == _forced("_LIST_EDITS", -1, run)
+
+
+def test_is_wide_is_the_wide_regex():
+    # the table look-up of _few_blank_edits, over every code point
+    m = _normalize_module
+    for o in range(0x110000):
+        if not 0xD800 <= o < 0xE000:
+            c = chr(o)
+            assert m._is_wide(c) == bool(m._WIDE_RE.match(c)), hex(o)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_JOIN_PIECES + ["\r\n", "著重", "開"]), max_size=40).map("".join))
 def test_removal_log_is_in_source_order(text):
     # one batch logs its edits in order; several are sorted (by start, then end)
