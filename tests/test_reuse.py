@@ -293,6 +293,38 @@ def test_unit_counts_and_shared_units_agree_with_the_unit_pairs(which, seeds_lsh
     assert s.shared_units.tolist() == want and sum(want) > 0
 
 
+@pytest.mark.parametrize("cap", [1, 2, 5, 1000])
+def test_unit_anchors_from_groups_are_the_unit_pairs_that_qualify(synth_small_fit, cap):
+    """The passage anchors are built from the groups of identical units; the same anchors
+    straight from pairs_: every cross-report pair of units found in at most ``cap`` reports,
+    and every pair of units of two related reports, oriented earlier -> later."""
+    from govtext.reuse import _unit_anchors
+
+    d = synth_small_fit
+    u, p = d.units_, d.pairs_
+    ids = sorted(u.report_id.unique())
+    rep = u.report_id.map({r: k for k, r in enumerate(ids)}).to_numpy()
+    units = pd.DataFrame({"rep": rep, "n_reports": u.n_reports.to_numpy(),
+                          "start": u.start.to_numpy(), "end": u.end.to_numpy()})
+    pos = np.random.default_rng(3).permutation(len(ids))  # any chronology
+    cross = p.loc[~p.same_report]
+    a, b = cross.unit_a.to_numpy(), cross.unit_b.to_numpy()
+    flip = pos[rep[a]] > pos[rep[b]]
+    a, b = np.where(flip, b, a), np.where(flip, a, b)
+    # related: every third report pair that shares a unit
+    shared = sorted(set(zip(rep[a].tolist(), rep[b].tolist())))
+    related = set(shared[::3])
+    assert related
+    k = units.n_reports.to_numpy()
+    keep = ((k[a] <= cap) & (k[b] <= cap)) | np.array(
+        [(x, y) in related for x, y in zip(rep[a].tolist(), rep[b].tolist())])
+    st, en = units.start.to_numpy(), units.end.to_numpy()
+    want = {(rep[x], rep[y], st[x], en[x], st[y], en[y]) for x, y in zip(a[keep], b[keep])}
+    got = _unit_anchors(units, d._matches, pos, related, cap)
+    assert set(got.itertuples(index=False, name=None)) == want
+    assert len(want) > 0
+
+
 def test_report_scores_shares_sum_to_one(seeds_lsh):
     r = seeds_lsh.report_scores_
     shares = r[["share_template", "share_copied", "share_recycled", "share_own"]].sum(axis=1)
