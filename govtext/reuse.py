@@ -790,14 +790,14 @@ class ReuseDetector(BaseEstimator):
         units["cluster_id"] = cluster
         clusters = self._cluster_frame(units, info, degree)
         support = self._label(units, matches, info, p, sets, stats)
-        del sets
         timings["labels"] = time.perf_counter() - t
 
         t = time.perf_counter()
         passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p)
         stats.update(cand_stats)
         self._coverage(units, cover, info, p)
-        stats["n_edited_units"] = self._edited_copies(units, texts, support, info, p)
+        stats["n_edited_units"] = self._edited_copies(units, texts, sets, support, info, p)
+        del sets
         timings["passages"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -1405,8 +1405,8 @@ class ReuseDetector(BaseEstimator):
         units.loc[ui, "label"] = cov["label"].to_numpy(dtype=object)
         units.loc[ui, "source"] = ids[cov["src"].to_numpy()]
 
-    def _edited_copies(self, units: pd.DataFrame, texts: list[str], support: pd.DataFrame,
-                       info: pd.DataFrame, p: dict) -> int:
+    def _edited_copies(self, units: pd.DataFrame, texts: list[str], sets: Any,
+                       support: pd.DataFrame, info: pd.DataFrame, p: dict) -> int:
         """Own units of a related report of another agency that are edited copies of a unit of
         that report: ``copied`` (its earliest such source). Returns how many were relabelled.
 
@@ -1447,13 +1447,9 @@ class ReuseDetector(BaseEstimator):
         rows = np.flatnonzero(np.isin(rep, np.union1d(tgt, src)) & body)
         if rows.size == 0:
             return 0
-        from govtext._shingles import _unique_inverse_counts, shingle_texts
-
-        sets = shingle_texts([texts[k] for k in rows.tolist()], n=p["ngram"],
-                             mask_digits=p["mask_digits"])
-        _, col, _ = _unique_inverse_counts(sets.hashes)
-        k, ra, rb, jac = _cross_jaccard(sets.indptr.astype(np.int64), col.astype(np.int64),
-                                        rep[rows], tgt, src, len(info))
+        # their shingle sets, as matched (rows are matchable: rows of ``sets``)
+        indptr, col = _sub_csr(sets, np.searchsorted(np.flatnonzero(matchable), rows))
+        k, ra, rb, jac = _cross_jaccard(indptr, col, rep[rows], tgt, src, len(info))
         # the own units of the target, their most similar units of the source
         sel = (label[rows[ra]] == "own") & (jac >= _EDIT_MIN_JACCARD)
         k, ra, rb, jac = k[sel], ra[sel], rb[sel], jac[sel]
@@ -2144,18 +2140,13 @@ def _rare_shingle_pairs(units: pd.DataFrame, sets: Any, unit_tmpl: np.ndarray,
 def _pairs_within(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``(i, j)``, ``i < j``, of every two elements with the same key (``keys``
     sorted): the pairs within each run of equal keys."""
-    n = keys.size
-    if n < 2:
+    from govtext._allpairs import _within_group_pairs
+
+    if keys.size == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e.copy()
     first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    gsize = np.diff(np.r_[first, n])
-    q = np.arange(n, dtype=np.int64) - np.repeat(first, gsize)
-    later = np.repeat(gsize, gsize) - 1 - q  # members after this one in its run
-    tot = int(later.sum())
-    i = np.repeat(np.arange(n, dtype=np.int64), later)
-    j = i + 1 + np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(later) - later, later)
-    return i, j
+    return _within_group_pairs(np.diff(np.r_[first, keys.size]))
 
 
 def _isolated(cand: np.ndarray, idx: np.ndarray, g_idx: np.ndarray, rep: np.ndarray,
@@ -2186,6 +2177,20 @@ def _isolated(cand: np.ndarray, idx: np.ndarray, g_idx: np.ndarray, rep: np.ndar
                 out[k] = False
                 break
     return out
+
+
+def _sub_csr(sets: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``rows`` of CSR shingle sets, their hashes numbered ``0..`` in sorted order (so
+    every row stays sorted): ``(indptr, cols)``, int64, for :func:`_cross_jaccard`."""
+    from govtext._shingles import _unique_inverse_counts
+
+    sizes = np.diff(sets.indptr)[rows]
+    src = (np.repeat(sets.indptr[rows] - (np.cumsum(sizes) - sizes), sizes)
+           + np.arange(int(sizes.sum())))
+    _, cols, _ = _unique_inverse_counts(sets.hashes[src])
+    indptr = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    return indptr, cols.astype(np.int64)
 
 
 def _cross_jaccard(indptr: np.ndarray, cols: np.ndarray, row_rep: np.ndarray,
@@ -2271,16 +2276,9 @@ def _weak_relations(r: np.ndarray, s: np.ndarray, units: pd.DataFrame, sets: Any
         return empty
     match = match[keep]
     rep_m = rep_all[keep]
-    sizes = np.diff(sets.indptr)[keep]
-    src = (np.repeat(sets.indptr[keep] - (np.cumsum(sizes) - sizes), sizes)
-           + np.arange(int(sizes.sum())))
-    from govtext._shingles import _unique_inverse_counts
-
-    _, colidx, _ = _unique_inverse_counts(sets.hashes[src])
-    indptr = np.zeros(keep.size + 1, dtype=np.int64)
-    np.cumsum(sizes, out=indptr[1:])
+    indptr, colidx = _sub_csr(sets, keep)
     n_rep = int(units["rep"].max()) + 1
-    k, ra, rb, jac = _cross_jaccard(indptr, colidx.astype(np.int64), rep_m, r, s, n_rep)
+    k, ra, rb, jac = _cross_jaccard(indptr, colidx, rep_m, r, s, n_rep)
     n_chars = units["n_chars"].to_numpy()[match].astype(np.float64)
     weight = n_chars / np.maximum(unit_k[match] - 1, 1)
     hit = jac >= p["weak_threshold"] - 1e-12

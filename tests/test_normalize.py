@@ -195,12 +195,9 @@ _DEBRIS_PIECES = ["|", "| ", "||", "| 索引号:1", "- | 发布机构:x", "单�
                   "打印", "[打印]", "2024-01-22 ", "本站为你精心整理", "a", "政府信息公开", "  ", "\t", ":", "简体|繁体"]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_DEBRIS_PIECES), min_size=1, max_size=30))
-def test_settled_debris_pass_leaves_nothing(pieces):
-    """When a debris pass says it is the last (_settled: it changed no line in part that holds
-    a trigger text or a colon that could start a header line, and made no trigger text), another
-    pass finds nothing, and the result is the fixpoint."""
+def _assert_settled_pass_is_last(pieces: list[str]) -> None:
+    """Run debris passes to the fixpoint; when a pass says it is the last (``_settled``),
+    another pass must find nothing."""
     mod = _normalize_module
     text = "".join(pieces)
     ed = mod._Editor()
@@ -212,6 +209,15 @@ def test_settled_debris_pass_leaves_nothing(pieces):
         if settled:
             assert not mod._debris_edits(text, mod._Editor())[0]
             break
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DEBRIS_PIECES), min_size=1, max_size=30))
+def test_settled_debris_pass_leaves_nothing(pieces):
+    """When a debris pass says it is the last (_settled: it changed no line in part that holds
+    a trigger text or a colon that could start a header line, and made no trigger text), another
+    pass finds nothing, and the result is the fixpoint."""
+    _assert_settled_pass_is_last(pieces)
 
 
 def test_trigger_texts_hold_no_blank_or_pipe():
@@ -666,17 +672,7 @@ _JOIN_PIECES = _DEBRIS_PIECES + ["打", "印", "击", "数", "【", "】", "[", 
 def test_settled_debris_pass_leaves_nothing_with_joins(pieces):
     """As test_settled_debris_pass_leaves_nothing, with chrome inside lines (whose removal joins
     two characters), whole lines and header labels."""
-    mod = _normalize_module
-    text = "".join(pieces)
-    ed = mod._Editor()
-    while True:
-        edits, settled = mod._debris_edits(text, ed)
-        if not edits:
-            break
-        text = ed.apply(text, edits)
-        if settled:
-            assert not mod._debris_edits(text, mod._Editor())[0]
-            break
+    _assert_settled_pass_is_last(pieces)
 
 
 @settings(max_examples=300, deadline=None)
