@@ -916,7 +916,7 @@ class ReuseDetector(BaseEstimator):
             res, groups = all_pairs(sets, threshold=p["threshold"], expand=False)
         else:
             res, groups = _exact_containment(sets, p["threshold"], expand=False)
-        matches = _Matches.build(len(units), match, groups, res, sets.indptr)
+        matches = _Matches(len(units), match, groups, res, sets.indptr)
         pstats = {k: (float(v) if isinstance(v, float) else int(v))
                   for k, v in res.stats.items() if isinstance(v, int | float | np.integer)}
         pstats["n_duplicate_pairs"] = matches.n_within_pairs()
@@ -1848,39 +1848,29 @@ class _Matches:
     indptr, members : numpy.ndarray of int64
         CSR: group ``g`` holds the units ``members[indptr[g]:indptr[g + 1]]``, ascending;
         groups are ordered by their first unit.
-    gi, gj, intersection, jaccard, containment : numpy.ndarray
+    gi, gj, jaccard, containment : numpy.ndarray
         Pairs of groups, sorted by ``(gi, gj)``, with exact scores.
     """
 
-    def __init__(self, n_units: int, unit_g: np.ndarray, indptr: np.ndarray, members: np.ndarray,
-                 set_sizes: np.ndarray, pairs: Any, groups: Any, match: np.ndarray,
+    def __init__(self, n_units: int, match: np.ndarray, groups: Any, pairs: Any,
                  set_indptr: np.ndarray) -> None:
-        self.n_units = n_units
-        self.unit_g = unit_g
-        self.indptr = indptr
-        self.members = members
-        self.set_sizes = set_sizes
+        """From the duplicate groups and the group pairs of the matchable units ``match``
+        (``groups`` and ``pairs`` index the shingle sets, whose CSR ``indptr`` is
+        ``set_indptr``)."""
+        sizes = groups.sizes.astype(np.int64)
+        self.members = match[groups.members].astype(np.int64)  # ascending within each group
+        self.unit_g = np.full(n_units, -1, dtype=np.int64)
+        self.unit_g[self.members] = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+        self.indptr = groups.indptr.astype(np.int64)
         self.gi = pairs.i.astype(np.int64, copy=False)
         self.gj = pairs.j.astype(np.int64, copy=False)
-        self.intersection = pairs.intersection
         self.jaccard = pairs.jaccard.astype(np.float64, copy=False)
         self.containment = pairs.containment.astype(np.float64, copy=False)
+        # what expand needs to list the unit pairs
         self._pairs = pairs
         self._groups = groups
         self._match = match
         self._set_indptr = set_indptr
-
-    @classmethod
-    def build(cls, n_units: int, match: np.ndarray, groups: Any, pairs: Any,
-              set_indptr: np.ndarray) -> _Matches:
-        """From the groups and group pairs of the matchable units ``match`` (set indices)."""
-        sizes = groups.sizes.astype(np.int64)
-        members = match[groups.members].astype(np.int64)  # ascending within each group
-        unit_g = np.full(n_units, -1, dtype=np.int64)
-        unit_g[members] = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
-        indptr = groups.indptr.astype(np.int64)
-        set_sizes = np.diff(set_indptr)[groups.reps] if groups.reps.size else np.zeros(0, np.int64)
-        return cls(n_units, unit_g, indptr, members, set_sizes, pairs, groups, match, set_indptr)
 
     @property
     def n_groups(self) -> int:
