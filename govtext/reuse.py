@@ -1984,53 +1984,6 @@ def _none_obj(s: pd.Series) -> np.ndarray:
     return np.array([v if isinstance(v, str) else None for v in s], dtype=object)
 
 
-def _first_other(d: pd.DataFrame, m: pd.DataFrame, *, same_agency: bool) -> pd.DataFrame:
-    """For each unit of ``m``: the earliest report of its cluster of the same / another agency.
-
-    ``d`` holds the distinct (cluster, report) rows. With ``same_agency``, the earliest report of
-    the unit's agency other than its own report; otherwise the earliest report of any other
-    agency. Earliest = smallest year (unknown years first when looking for another agency:
-    their direction is unknown), then smallest report index. Returns columns ``rep`` (-1 when
-    none) and ``year``, aligned with ``m``.
-    """
-    dd = d.copy()
-    if same_agency:
-        dd["ykey"] = np.nan_to_num(dd["year"].to_numpy(), nan=_NO_YEAR)
-        dd = dd.sort_values(["cluster", "agency", "ykey", "rep"], kind="stable")
-        # the two earliest reports of each (cluster, agency): the unit's own report may be one
-        dd["k"] = dd.groupby(["cluster", "agency"]).cumcount()
-        dd = dd.loc[dd["k"] < 2]
-        first = dd.loc[dd["k"] == 0].set_index(["cluster", "agency"])
-        second = dd.loc[dd["k"] == 1].set_index(["cluster", "agency"])
-        key = pd.MultiIndex.from_arrays([m["cluster"].to_numpy(), m["agency"].to_numpy()])
-        f_rep = first["rep"].reindex(key).to_numpy()
-        f_year = first["year"].reindex(key).to_numpy()
-        s_rep = second["rep"].reindex(key).fillna(-1).to_numpy()
-        s_year = second["year"].reindex(key).to_numpy()
-        own = f_rep == m["rep"].to_numpy()
-        rep = np.where(own, s_rep, f_rep).astype(np.int64)
-        year = np.where(own, s_year, f_year)
-        return pd.DataFrame({"rep": rep, "year": year})
-    dd["ykey"] = np.nan_to_num(dd["year"].to_numpy(), nan=-np.inf)
-    # the earliest report of each (cluster, agency), then the two earliest agencies per cluster
-    dd = dd.sort_values(["cluster", "ykey", "rep"], kind="stable")
-    dd = dd.drop_duplicates(["cluster", "agency"])
-    dd["k"] = dd.groupby("cluster").cumcount()
-    dd = dd.loc[dd["k"] < 2]
-    first = dd.loc[dd["k"] == 0].set_index("cluster")
-    second = dd.loc[dd["k"] == 1].set_index("cluster")
-    cl = m["cluster"].to_numpy()
-    f_ag = first["agency"].reindex(cl).to_numpy()
-    f_rep = first["rep"].reindex(cl).to_numpy()
-    f_year = first["year"].reindex(cl).to_numpy()
-    s_rep = second["rep"].reindex(cl).fillna(-1).to_numpy()
-    s_year = second["year"].reindex(cl).to_numpy()
-    mine = f_ag == m["agency"].to_numpy()
-    rep = np.where(mine, s_rep, f_rep).astype(np.int64)
-    year = np.where(mine, s_year, f_year)
-    return pd.DataFrame({"rep": rep, "year": year})
-
-
 def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     """Number of distinct ``value`` per ``group`` (``0 .. n_groups - 1``; int64 values >= 0)."""
     from govtext._shingles import _dedupe_sorted

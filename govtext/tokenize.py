@@ -702,7 +702,6 @@ class Tokenizer:
         user = impl.user_tags
         main = _main_tags()
         kind_tags = _KIND_TAGS
-        han = _HAN
         split = _HAN_SPLIT.split
         prepared = [self._prepare(t, "pos_tag") for t in texts]
         all_parts = [split(t) for t in prepared]
