@@ -8,13 +8,17 @@ What runs where
   when the source is a ``.parquet``/``.csv`` table, or the reading of report files (a
   partition is a list of files; workers need the same paths). Each partition is one task; the
   function it runs (:func:`govtext.pipeline._run_partition`) shares no state between
-  partitions.
+  partitions. It also runs the reuse stage's per-report step
+  (:meth:`govtext.ReuseDetector.prepare`). A lower-priority follow-up task per partition
+  tokenises its reports for the measures, on the worker that holds them; the tokens stay on
+  the workers, where the measures run as one task (:class:`FollowupEntries`) while the client
+  goes on with the reuse stage. The reuse stage's passage alignment runs on the workers in
+  batches (:meth:`DaskExecutor.map_batches`).
 * **Client:** listing the files, or streaming the table's rows in chunks (cheap: no parsing);
   the sha256 of the inputs for the manifest; concatenating the partitions' tables *in corpus
-  order* (never in completion order); and the ``reuse`` stage, which fits
-  :class:`govtext.ReuseDetector` on the whole corpus. The detector's public API takes a corpus
-  and nothing else (no precomputed units, shingles or signatures), so its MinHash, LSH and
-  verification cannot be split across workers without a seam in ``ReuseDetector.fit``.
+  order* (never in completion order); and the cross-report steps of the ``reuse`` stage
+  (LSH candidates and verification, labels, similarity, families), which
+  :class:`govtext.ReuseDetector` fits on the whole corpus from the prepared partitions.
 
 So tables never depend on partitioning, worker count or task order: every per-report table is
 the concatenation, in corpus order, of functions of single reports, and the reuse stage sees
@@ -32,7 +36,7 @@ import math
 import os
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from govtext.exceptions import InvalidParameterError, MissingDependencyError
@@ -63,6 +67,28 @@ def _distributed():
     return distributed
 
 
+def _merged_call(fn: Callable, parts: list[dict], *args: Any) -> Any:
+    entries: dict = {}
+    for part in parts:
+        entries.update(part)
+    return fn(entries, *args)
+
+
+class FollowupEntries:
+    """Dicts computed on the workers (one per partition), used where they are: ``submit(fn,
+    *args)`` returns the future of ``fn(merged dict, *args)``, run on a worker (Dask moves the
+    parts to it). The parts are released with the last future that needs them."""
+
+    def __init__(self, client: Any, futures: list) -> None:
+        self.client = client
+        self._futures = futures
+
+    def submit(self, fn: Callable, *args: Any) -> Any:
+        futs, self._futures = self._futures, []  # the task holds them from now on
+        key = f"govtext-{fn.__name__}-{uuid.uuid4().hex[:12]}"
+        return self.client.submit(_merged_call, fn, futs, *args, key=key, pure=False)
+
+
 class DaskExecutor:
     """Runs partitions on a Dask cluster and returns their results in submission order.
 
@@ -74,6 +100,7 @@ class DaskExecutor:
         self.client = client
         self._owned = owned
         self.npartitions = npartitions
+        self._follow: list = []  # futures of the last map's follow tasks
         nthreads = client.nthreads()
         if not nthreads:
             client.wait_for_workers(1)
@@ -86,15 +113,26 @@ class DaskExecutor:
             return max(1, math.ceil(n / self.npartitions))
         return max(1, min(MAX_PARTITION_SIZE, math.ceil(n / (PARTITIONS_PER_THREAD * self.threads))))
 
-    def map(self, parts: Iterable[tuple[str, Any]], stages: list[str], params: dict) -> Iterator[dict]:
+    def map(self, parts: Iterable[tuple[str, Any]], stages: list[str], params: dict,
+            follow: Callable[[dict], Any] | None = None) -> Iterator[dict]:
+        """Run the partitions; yield their results in order.
+
+        ``follow``, if given, is run on each partition's result by the worker that holds it,
+        after the partitions waiting to run (lower priority); its results stay on the workers
+        until :meth:`followups` collects them, so that work overlaps what the client does
+        next."""
         token = uuid.uuid4().hex[:12]  # task keys only; never part of a result
         limit = 2 * self.threads + 1
         pending: deque = deque()
+        self._follow = []
         try:
             for k, (kind, payload) in enumerate(parts):
                 [data] = self.client.scatter([payload], hash=False)
                 fut = self.client.submit(_partition_task, kind, data, stages, params,
                                          key=f"govtext-partition-{token}-{k}", pure=False)
+                if follow is not None:
+                    self._follow.append(self.client.submit(follow, fut, key=f"govtext-follow-{token}-{k}",
+                                                           pure=False, priority=-1))
                 pending.append((fut, data))
                 while len(pending) >= limit:
                     yield self._collect(pending.popleft())
@@ -114,21 +152,50 @@ class DaskExecutor:
             fut.release()
             data.release()
 
+    def followup_entries(self) -> FollowupEntries:
+        """The merged results (dicts) of the last :meth:`map`'s ``follow`` tasks, left on the
+        workers: ``submit(fn, *args)`` runs ``fn(entries, *args)`` on a worker."""
+        futs, self._follow = self._follow, []
+        return FollowupEntries(self.client, futs)
+
+    def map_batches(self, fn: Callable, batches: Iterable, args: tuple) -> Iterator[Any]:
+        """``fn(batch, *args)`` for each batch as tasks of the cluster, results in batch order
+        (the runner of the reuse stage's batches, see :func:`govtext._workers.run_batches_on`).
+
+        At most ``2 * threads + 2`` batches are in flight, so the batches are cut while the
+        workers run the previous ones and neither side holds all of them at once."""
+        token = uuid.uuid4().hex[:12]
+        limit = 2 * self.threads + 2
+        pending: deque = deque()
+        name = getattr(fn, "__name__", "batch")
+        try:
+            for k, batch in enumerate(batches):
+                pending.append(self.client.submit(fn, batch, *args, key=f"govtext-{name}-{token}-{k}",
+                                                  pure=False))
+                while len(pending) >= limit:
+                    yield self._take(pending.popleft())
+            while pending:
+                yield self._take(pending.popleft())
+        finally:
+            for fut in pending:
+                fut.cancel()
+
+    @staticmethod
+    def _take(fut: Any) -> Any:
+        try:
+            return fut.result()
+        finally:
+            fut.release()
+
     def close(self) -> None:
+        for fut in self._follow:
+            fut.cancel()
+        self._follow = []
         for obj in self._owned:
             try:
                 obj.close()
             except Exception:  # pragma: no cover - best effort at shutdown
                 logger.debug("closing %r failed", obj, exc_info=True)
-
-
-def _joblib_on(executor: DaskExecutor):
-    """A ``joblib.parallel_config`` that sends joblib work (the reuse stage's alignment and
-    tokenisation batches) to the executor's cluster; results keep their submission order."""
-    import joblib
-
-    _distributed()  # importing distributed registers joblib's "dask" backend
-    return joblib.parallel_config(backend="dask", n_jobs=-1, client=executor.client)
 
 
 def dask_executor(*, client: Any = None, n_workers: int | None = None,

@@ -1,4 +1,10 @@
-"""Worker processes: letting go of joblib's idle loky workers.
+"""Worker processes: where the reuse stage's batches run, and letting go of joblib's idle
+loky workers.
+
+The reuse stage cuts its alignment and tokenisation into batches and maps a function over them
+(``govtext.reuse._map_batches``): in joblib's ``n_jobs`` processes by default, or on the runner
+that :func:`run_batches_on` sets for a block (the Dask backend of :func:`govtext.analyze` sets
+its executor, which submits the batches to the cluster and collects them in order).
 
 joblib runs ``n_jobs`` work in loky's *reusable* executor: its worker processes outlive the
 call and are reused by the next one, and they keep the memory of the work they did (Python
@@ -15,6 +21,10 @@ future joblib moves it, this does nothing (the workers then time out as before).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -36,3 +46,26 @@ def release_idle_workers() -> bool:
     executor.shutdown(wait=True)
     logger.debug("released joblib's idle loky workers")
     return True
+
+
+# -- where batches of whole-corpus work run ---------------------------------------------------
+#: The runner of the reuse stage's batches (alignment, tokenisation) set by
+#: :func:`run_batches_on`; None: joblib decides (``n_jobs``, loky processes).
+_RUNNER: ContextVar[Any] = ContextVar("govtext_batch_runner", default=None)
+
+
+@contextmanager
+def run_batches_on(runner: Any) -> Iterator[None]:
+    """Within the block, send the reuse stage's batches to ``runner`` (an object with a
+    ``map_batches(fn, batches, args)`` method that yields the results in batch order, such as
+    :class:`govtext._dask.DaskExecutor`) instead of joblib."""
+    token = _RUNNER.set(runner)
+    try:
+        yield
+    finally:
+        _RUNNER.reset(token)
+
+
+def batch_runner() -> Any:
+    """The runner set by :func:`run_batches_on`, or None."""
+    return _RUNNER.get()

@@ -21,7 +21,8 @@ import platform
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,15 +126,34 @@ def _reuse(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
     return _fit_reuse(corpus, params)[0]
 
 
-def _fit_reuse(corpus: Corpus, params: dict) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
-    """The reuse tables, plus the detector's seconds per step (``ReuseDetector.stats_``)."""
+def _fit_reuse(corpus: Corpus, params: dict, prepared: Iterable | None = None,
+               measures_cache: Callable[[], dict] | None = None,
+               ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """The reuse tables, plus the detector's seconds per step (``ReuseDetector.stats_``).
+    ``prepared``: the partitions' :meth:`~govtext.ReuseDetector.prepare` results, in order."""
     from govtext.reuse import ReuseDetector
 
     kw = {"n_jobs": params.get("n_jobs"), **params.get("reuse", {})}
     det = ReuseDetector(**kw, progress=params.get("progress", False))
-    det.fit(corpus)
+    det.fit(corpus, prepared=prepared, measures_cache=measures_cache)
     steps = {k: float(v) for k, v in det.stats_.get("timings", {}).items() if k != "total"}
     return {name: getattr(det, f"{name}_").reset_index(drop=True) for name in REUSE_TABLES}, steps
+
+
+def _drain(items: deque) -> Iterator:
+    """Yield the items, removing each from ``items`` as it goes."""
+    while items:
+        yield items.popleft()
+
+
+def _measures_entries(result: dict) -> dict:
+    """The measures' cache entries of a partition's reports (the tokens and per-report rows
+    :meth:`govtext.ReuseDetector.fit` would compute for its measures step): run by the Dask
+    backend on the worker that built the partition, while the client gathers the partitions
+    and starts the reuse stage."""
+    from govtext.reuse import _tokenize_batch
+
+    return _tokenize_batch(result["reports"])
 
 
 def _stages() -> list[tuple[str, Callable[[Corpus, dict], dict[str, pd.DataFrame]]]]:
@@ -296,7 +316,14 @@ def _run_partition(kind: str, payload: Any, stages: list[str], params: dict) -> 
             t = time.perf_counter()
             tables.update(stage(corpus, params))
             timings[name] = time.perf_counter() - t
-    return {"reports": reports, "skipped": skip_rows, "tables": tables, "timings": timings}
+    out = {"reports": reports, "skipped": skip_rows, "tables": tables, "timings": timings}
+    if params.get("prepare_reuse"):  # the reuse stage's per-report step, done here
+        from govtext.reuse import ReuseDetector
+
+        t = time.perf_counter()
+        out["prepared"] = ReuseDetector(**params.get("reuse", {})).prepare(corpus)
+        timings["reuse.prepare"] = time.perf_counter() - t
+    return out
 
 
 def _read_files(items: list[tuple[str, str]], pre_skips: list[dict], errors: str) -> tuple[list, list[dict]]:
@@ -444,7 +471,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     if not all_params["table"]:
         del all_params["table"]  # the manifest of report-file runs stays as it was
     run_params = {**all_params, "table": stage_params["table"], "progress": progress,
-                  "n_jobs": n_jobs}
+                  "n_jobs": n_jobs, "prepare_reuse": "reuse" in stage_params["stages"]}
     wanted = [s for s in PER_REPORT_STAGES if s in stage_params["stages"]]
     t0 = time.perf_counter()
     if backend == "dask":
@@ -482,7 +509,8 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
 
                 results = progress_bar(results, desc="partitions", unit="partition")
         else:
-            results = executor.map(parts, wanted, run_params)
+            measures = "reuse" in stage_params["stages"] and stage_params["reuse"].get("measures", True)
+            results = executor.map(parts, wanted, run_params, follow=_measures_entries if measures else None)
             if progress:
                 from govtext._progress import progress_bar
 
@@ -490,9 +518,12 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         reports: list = []
         skip_rows: list[dict] = [] if corpus is None else corpus._skip_records()
         frames: dict[str, list[pd.DataFrame]] = {}
+        prepared: deque = deque()
         for res in results:
             reports.extend(res["reports"])
             skip_rows.extend(res["skipped"])
+            if "prepared" in res:
+                prepared.append(res["prepared"])
             for name, df in res["tables"].items():
                 frames.setdefault(name, []).append(df)
             for name, sec in res["timings"].items():
@@ -514,7 +545,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         raise
     try:
         return _whole_corpus_stages(reports, skip_rows, frames, stage_params, run_params, all_params,
-                                    timings, inputs, backend, executor)
+                                    timings, inputs, backend, executor, prepared)
     finally:
         if executor is not None:
             executor.close()
@@ -522,7 +553,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
 
 def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_params: dict,
                          run_params: dict, all_params: dict, timings: dict, inputs: list,
-                         backend: str, executor: Any) -> AnalysisResult:
+                         backend: str, executor: Any, prepared: deque | None = None) -> AnalysisResult:
     """Gather the partitions into the corpus and its tables, then run the stages that compare
     reports (with the Dask backend, their joblib work goes to the cluster)."""
     import contextlib
@@ -540,14 +571,18 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
             continue
         t = time.perf_counter()
         if stage is _reuse:
+            given = None
             if executor is not None:
-                from govtext._dask import _joblib_on
+                from govtext._workers import run_batches_on
 
-                ctx = _joblib_on(executor)
+                ctx = run_batches_on(executor)
+                given = executor.followup_entries()  # the measures then run on a worker
             else:
                 ctx = contextlib.nullcontext()
             with ctx:
-                out, steps = _fit_reuse(corpus, run_params)
+                # the detector takes the partitions' preparations over (nothing here keeps them)
+                out, steps = _fit_reuse(corpus, run_params, prepared=_drain(prepared) if prepared else None,
+                                        measures_cache=given)
             timings.update({f"reuse.{k}": v for k, v in steps.items()})
         else:
             out = stage(corpus, run_params)

@@ -54,7 +54,8 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,7 @@ __all__ = [
     "LABELS",
     "PAIR_COLUMNS",
     "PASSAGE_COLUMNS",
+    "PreparedReports",
     "REPORT_SCORE_COLUMNS",
     "ReuseDetector",
     "SIMILARITY_COLUMNS",
@@ -208,6 +210,96 @@ def _check_cohort(value: object) -> tuple[str, ...]:
     if not all(isinstance(x, str) and x for x in out):
         raise _param_error("cohort", "a tuple of metadata field names", value)
     return out
+
+
+# Parameters that :meth:`ReuseDetector.prepare` depends on.
+_PREPARE_PARAMS = ("unit", "ngram", "mask_digits", "min_unit_chars", "mask_agency", "fragments")
+
+
+def _prep_key(p: dict) -> tuple:
+    return tuple((name, p[name]) for name in _PREPARE_PARAMS)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedReports:
+    """What :meth:`ReuseDetector.prepare` computes for a slice of the corpus: the units of
+    its reports (with report positions counted from the slice's first report), their texts
+    as matched (agency names masked), the shingle sets of the matchable units, the clause
+    fragments and each report's text as aligned (structure masked). Opaque: give it back to
+    :meth:`ReuseDetector.fit`."""
+
+    ids: tuple[str, ...]
+    params: tuple
+    units: pd.DataFrame = field(repr=False)
+    texts: list[str] = field(repr=False)
+    sets: Any = field(repr=False)
+    fragments: tuple | None = field(repr=False)
+    aligned: list[str] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _join_prepared(parts: list, ids: list[str], p: dict) -> PreparedReports | None:
+    """Join prepared slices (in corpus order) into the preparation of the whole corpus, as
+    :meth:`ReuseDetector._prepare` would have computed it on all the reports at once (None
+    for no slices of an empty corpus)."""
+    key = _prep_key(p)
+    if not all(isinstance(x, PreparedReports) for x in parts):
+        raise InvalidParameterError("ReuseDetector.fit: prepared must hold what ReuseDetector.prepare returns")
+    got = [i for x in parts for i in x.ids]
+    if got != ids:
+        raise InvalidParameterError(f"ReuseDetector.fit: prepared covers {len(got)} report(s) that are "
+                                    f"not the corpus's {len(ids)} in order; prepare consecutive slices "
+                                    "of the corpus")
+    bad = [x.params for x in parts if x.params != key]
+    if bad:
+        raise InvalidParameterError(f"ReuseDetector.fit: prepared with other parameters ({dict(bad[0])}) "
+                                    f"than the detector's ({dict(key)})")
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    offsets = np.cumsum([0] + [len(x) for x in parts])
+    frames = []
+    for off, x in zip(offsets.tolist(), parts):
+        u = x.units
+        if off:
+            u = u.assign(rep=u["rep"].to_numpy() + off)
+        frames.append(u)
+    full = [f for f in frames if len(f)] or frames[:1]
+    units = full[0].reset_index(drop=True) if len(full) == 1 else pd.concat(full, ignore_index=True)
+    texts = [t for x in parts for t in x.texts]
+    sets = _concat_sets([x.sets for x in parts])
+    aligned = [t for x in parts for t in x.aligned]
+    fragments = None
+    if parts[0].fragments is not None:
+        fragments = (np.concatenate([x.fragments[0] + off for off, x in zip(offsets.tolist(), parts)]),
+                     np.concatenate([x.fragments[1] for x in parts]),
+                     np.concatenate([x.fragments[2] for x in parts]),
+                     [k for x in parts for k in x.fragments[3]])
+    return PreparedReports(ids=tuple(ids), params=key, units=units, texts=texts, sets=sets,
+                           fragments=fragments, aligned=aligned)
+
+
+def _concat_sets(parts: list) -> Any:
+    """Shingle sets of consecutive slices as one :class:`~govtext._shingles.ShingleSets`."""
+    from govtext._shingles import ShingleSets
+
+    first = parts[0]
+    sizes = np.concatenate([x.sizes for x in parts])
+    indptr = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    return ShingleSets(indptr, np.concatenate([x.hashes for x in parts]), first.n, first.mask_digits,
+                       first.alnum_only)
+
+
+def _factorize_fragments(fragments: tuple) -> pd.DataFrame:
+    """The clause fragments as a frame, ``cluster`` numbering the distinct keys in sorted order
+    (so it does not depend on how the corpus was sliced)."""
+    rep, start, end, keys = fragments
+    if not keys:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("cluster", "rep", "start", "end")})
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object), sort=True)
+    return pd.DataFrame({"cluster": codes.astype(np.int64), "rep": rep, "start": start, "end": end})
 
 
 def _reports_of(corpus: object) -> list:
@@ -747,7 +839,8 @@ class ReuseDetector(BaseEstimator):
         return p
 
     # -- fit ----------------------------------------------------------------------------------
-    def fit(self, corpus: Iterable, y: None = None) -> ReuseDetector:
+    def fit(self, corpus: Iterable, y: None = None, *, prepared: Iterable[PreparedReports] | None = None,
+            measures_cache: Mapping | Callable[[], Mapping] | None = None) -> ReuseDetector:
         """Detect reuse in a corpus.
 
         Parameters
@@ -756,6 +849,21 @@ class ReuseDetector(BaseEstimator):
             The reports (ids must be unique). A bare ``str`` is rejected.
         y : None
             Ignored (scikit-learn convention).
+        prepared : iterable of PreparedReports, optional
+            The per-report first step of fit done elsewhere: what :meth:`prepare` returns for
+            consecutive slices of ``corpus``, in corpus order (the pipeline prepares each
+            partition where it is processed, in worker processes or on Dask workers). The
+            results are the same as without it.
+        measures_cache : mapping, callable or entries held elsewhere, optional
+            Entries of the cache of :func:`govtext.measures.report_measures` for these
+            reports, computed elsewhere. A callable is called once, when the measures step
+            needs them. An object with a ``submit(fn, *args)`` method stands for entries held
+            elsewhere: it runs ``fn(entries, *args)`` where they are and returns a future (an
+            object with ``result()``); the measures then run there while this process goes on
+            (the Dask backend of :func:`govtext.analyze` tokenises each partition on the worker
+            that built it). Entries are what ``report_measures`` would compute itself, so the
+            results do not depend on it; missing reports are tokenised here (with a mapping or
+            a callable).
 
         Returns
         -------
@@ -768,6 +876,11 @@ class ReuseDetector(BaseEstimator):
             On an invalid parameter or a corpus that is not an iterable of reports.
         """
         p = self._validate()
+        if not (measures_cache is None or isinstance(measures_cache, Mapping) or callable(measures_cache)
+                or hasattr(measures_cache, "submit")):
+            raise InvalidParameterError("ReuseDetector.fit: measures_cache must be None, a mapping, a "
+                                        "callable returning one or an object with a submit method. "
+                                        f"Got {type(measures_cache).__name__} instead.")
         reports = _reports_of(corpus)
         for name in (*_FITTED, "_matches", "_pair_ctx"):
             self.__dict__.pop(name, None)
@@ -776,12 +889,23 @@ class ReuseDetector(BaseEstimator):
         t0 = time.perf_counter()
 
         info = self._report_info(reports, p)
-        units, texts = self._units(reports, p)
+        pending = None
+        if p["measures"] and hasattr(measures_cache, "submit"):
+            # the measures need nothing the next steps compute: they run now, where the
+            # entries are, while this process goes on
+            pending = measures_cache.submit(_measures_of_entries, _measures_meta(info, p["cohort"]),
+                                            p["cohort"])
+        prep = None if prepared is None else _join_prepared(list(prepared), [r.id for r in reports], p)
+        if prep is None:  # not given (or an empty corpus)
+            prep = self._prepare(reports, p)
+        units, texts, sets = prep.units, prep.texts, prep.sets
+        fragments, aligned = prep.fragments, prep.aligned
+        del prep
         timings["units"] = time.perf_counter() - t0
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
 
         t = time.perf_counter()
-        sets, matches, pstats = self._pairs(units, texts, p)
+        matches, pstats = self._pairs(units, sets, p)
         timings["pairs"] = time.perf_counter() - t
         stats.update({f"pairs_{k}": v for k, v in pstats.items()})
 
@@ -793,7 +917,9 @@ class ReuseDetector(BaseEstimator):
         timings["labels"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p)
+        passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p,
+                                                     fragments, aligned)
+        del fragments, aligned
         stats.update(cand_stats)
         self._coverage(units, cover, info, p)
         stats["n_edited_units"] = self._edited_copies(units, texts, sets, support, info, p)
@@ -808,7 +934,7 @@ class ReuseDetector(BaseEstimator):
         timings["similarity"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        scores, yoy = self._colleague_measures(reports, scores, info, p)
+        scores, yoy = self._colleague_measures(reports, scores, info, p, measures_cache, pending)
         timings["measures"] = time.perf_counter() - t
 
         ids = np.array([r.id for r in reports], dtype=object)
@@ -860,6 +986,37 @@ class ReuseDetector(BaseEstimator):
         return info
 
     # -- stage 1: units ---------------------------------------------------------------------
+    def prepare(self, reports: Iterable) -> PreparedReports:
+        """The part of :meth:`fit` that looks at one report at a time, for a slice of the corpus.
+
+        Splits each report into units (sentences or clauses) with their flags, masks the
+        agency names for matching and cuts the clause fragments. Run it where the reports are
+        (a worker process, a Dask worker), partition by partition, and give the results, in
+        corpus order, to ``fit(corpus, prepared=[...])``; the fitted attributes are the same
+        as those of ``fit(corpus)``.
+
+        Parameters
+        ----------
+        reports : Corpus or iterable of Report
+            Consecutive reports of the corpus that will be fitted.
+
+        Returns
+        -------
+        PreparedReports
+        """
+        return self._prepare(_reports_of(reports), self._validate())
+
+    def _prepare(self, reports: list, p: dict) -> PreparedReports:
+        from govtext._shingles import shingle_texts
+
+        units, texts = self._units(reports, p)
+        match = np.flatnonzero(units["_match"].to_numpy())
+        sets = shingle_texts([texts[k] for k in match], n=p["ngram"], mask_digits=p["mask_digits"])
+        fragments = self._fragments(units, p) if p["fragments"] and p["unit"] == "sentence" else None
+        aligned = [_mask_structure(r.text, units, k) for k, r in enumerate(reports)]
+        return PreparedReports(ids=tuple(r.id for r in reports), params=_prep_key(p), units=units,
+                               texts=texts, sets=sets, fragments=fragments, aligned=aligned)
+
     def _units(self, reports: list, p: dict) -> tuple[pd.DataFrame, list[str]]:
         from govtext.sentences import sentence_spans
 
@@ -899,14 +1056,12 @@ class ReuseDetector(BaseEstimator):
         return units, texts
 
     # -- stage 2: pairs ----------------------------------------------------------------------
-    def _pairs(self, units: pd.DataFrame, texts: list[str], p: dict):
+    def _pairs(self, units: pd.DataFrame, sets: Any, p: dict):
+        """Matches of the matchable units, whose shingle sets are ``sets``."""
         from govtext._allpairs import all_pairs
         from govtext._lsh import lsh_pairs
-        from govtext._shingles import shingle_texts
 
         match = np.flatnonzero(units["_match"].to_numpy())
-        sets = shingle_texts([texts[k] for k in match], n=p["ngram"],
-                             mask_digits=p["mask_digits"])
         if p["method"] == "lsh":
             res, groups = lsh_pairs(sets, threshold=p["threshold"], num_perm=p["num_perm"],
                                     target_recall=p["target_recall"], measure=p["measure"],
@@ -920,7 +1075,7 @@ class ReuseDetector(BaseEstimator):
         pstats = {k: (float(v) if isinstance(v, float) else int(v))
                   for k, v in res.stats.items() if isinstance(v, int | float | np.integer)}
         pstats["n_duplicate_pairs"] = matches.n_within_pairs()
-        return sets, matches, pstats
+        return matches, pstats
 
     # -- stage 3: clusters -------------------------------------------------------------------
     def _clusters(self, units: pd.DataFrame, m: _Matches) -> tuple[np.ndarray, np.ndarray]:
@@ -1195,7 +1350,10 @@ class ReuseDetector(BaseEstimator):
 
     # -- stage 5: passages -------------------------------------------------------------------
     def _passages(self, reports: list, units: pd.DataFrame, m: _Matches, support: pd.DataFrame,
-                  info: pd.DataFrame, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+                  info: pd.DataFrame, p: dict, fragments: tuple | None, aligned: list[str],
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+        """Passages of the report pairs that share units or fragments (``aligned``: each
+        report's text with its structure masked, see :func:`_mask_structure`)."""
         dtypes = {"report_a": object, "a_start": "int64", "a_end": "int64", "report_b": object,
                   "b_start": "int64", "b_end": "int64", "matched_chars": "int64",
                   "score": "float64", "label": object, "related": bool}
@@ -1213,8 +1371,8 @@ class ReuseDetector(BaseEstimator):
         # rare clauses, as span pairs oriented earlier -> later
         cap = p["max_anchor_reports"]
         parts = [_unit_anchors(units, m, pos, related, cap)]
-        if p["fragments"] and p["unit"] == "sentence":
-            frag = self._fragments(units, p)
+        if fragments is not None:
+            frag = _factorize_fragments(fragments)
             if len(frag):
                 frag["pos"] = pos[frag["rep"].to_numpy()]
                 parts.append(_group_span_pairs(frag, cap))
@@ -1227,21 +1385,16 @@ class ReuseDetector(BaseEstimator):
         jobs = [(ra, rb, True) for ra, rb in rel_pairs] + [(ra, rb, False) for ra, rb in other_pairs]
         stats = {"n_related_pairs": len(rel_pairs), "n_anchor_pairs": len(other_pairs)}
         arrays = (units["rep"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy())
-        masked: dict[int, str] = {}
-
-        def text(r: int) -> str:
-            if r not in masked:
-                masked[r] = _mask_structure(reports[r].text, units, r)
-            return masked[r]
 
         def task(ra: int, rb: int, full: bool) -> tuple:
-            a, b = text(ra), text(rb).translate(_FILL_B)
+            a, b = aligned[ra], aligned[rb]
             spans = sorted(anchors.get((ra, rb), []))
             if full:
-                return ra, rb, True, a, b, None, spans
+                return ra, rb, True, a, b.translate(_FILL_B), None, spans
             wa = _windows(arrays, ra, [(a0, a1) for a0, a1, _, _ in spans])
             wb = _windows(arrays, rb, [(b0, b1) for _, _, b0, b1 in spans])
-            pieces = [(x0, y0, a[x0:x1], b[y0:y1], (a0 - x0, a1 - x0, b0 - y0, b1 - y0))
+            # _FILL_B maps one character to one: only the windows need it
+            pieces = [(x0, y0, a[x0:x1], b[y0:y1].translate(_FILL_B), (a0 - x0, a1 - x0, b0 - y0, b1 - y0))
                       for (a0, a1, b0, b1), (x0, x1), (y0, y1) in zip(spans, wa, wb)]
             return ra, rb, False, None, None, pieces, None
 
@@ -1283,8 +1436,9 @@ class ReuseDetector(BaseEstimator):
                               kind="stable").reset_index(drop=True)
         return out.astype(dtypes), cover_frame, stats
 
-    def _fragments(self, units: pd.DataFrame, p: dict) -> pd.DataFrame:
-        """Clauses of matchable sentences, keyed by their symbol string (identical clauses)."""
+    def _fragments(self, units: pd.DataFrame, p: dict) -> tuple:
+        """Clauses of matchable sentences: ``(rep, start, end, keys)``, keyed by their symbol
+        string (identical clauses have the same key)."""
         from govtext.sentences import split_clauses
 
         texts = units["_text"].to_numpy()
@@ -1308,14 +1462,8 @@ class ReuseDetector(BaseEstimator):
                 starts.append(s0 + a)
                 ends.append(s0 + b)
                 keys.append(sym)
-        if not keys:
-            return pd.DataFrame({c: pd.Series(dtype="int64")
-                                 for c in ("cluster", "rep", "start", "end")})
-        codes, _ = pd.factorize(pd.Series(keys, dtype=object), sort=True)
-        return pd.DataFrame({"cluster": codes.astype(np.int64),
-                             "rep": np.asarray(reps, dtype=np.int64),
-                             "start": np.asarray(starts, dtype=np.int64),
-                             "end": np.asarray(ends, dtype=np.int64)})
+        return (np.asarray(reps, dtype=np.int64), np.asarray(starts, dtype=np.int64),
+                np.asarray(ends, dtype=np.int64), keys)
 
     @staticmethod
     def _passage_labels(arr: pd.DataFrame, units: pd.DataFrame,
@@ -1519,45 +1667,30 @@ class ReuseDetector(BaseEstimator):
         return out[REPORT_SCORE_COLUMNS]
 
     def _colleague_measures(self, reports: list, scores: pd.DataFrame, info: pd.DataFrame,
-                            p: dict):
-        """Merge :func:`govtext.measures.report_measures`; compute ``year_over_year``."""
+                            p: dict, given: Any = None, pending: Any = None):
+        """Merge :func:`govtext.measures.report_measures`; compute ``year_over_year``
+        (``pending``: their frames, already computed where the cache entries are)."""
         if not p["measures"]:
             return scores, None
-        try:
-            from govtext import measures as _measures
-        except ImportError:
-            logger.info("govtext.measures is not available: report_scores_ holds the reuse "
-                        "shares only and yoy_ is None")
-            return scores, None
-        from govtext.records import Corpus
+        if pending is not None:
+            extra, yoy = pending.result()
+        else:
+            from govtext.records import Corpus
 
-        corpus = Corpus(reports)
-        # the same metadata as the detector (Report.meta first, then Report.metadata)
-        meta = pd.DataFrame({"report_id": info["report_id"].to_numpy(dtype=object),
-                             "agency": info["agency"].to_numpy(dtype=object),
-                             "year": info["year"].to_numpy(dtype=object)})
-        for k, name in enumerate(p["cohort"]):
-            meta[name] = [c[k] for c in info["cohort"]]
-        cache: dict = {}
-        # tokenising every report and its per-report measures are the measures' main cost: in
-        # joblib workers with n_jobs (the cache then holds exactly what report_measures and
-        # year_over_year would compute here)
-        batches = (reports[k:k + _TOKENIZE_BATCH] for k in range(0, len(reports), _TOKENIZE_BATCH))
-        if len(reports) > _TOKENIZE_BATCH and _parallel(p["n_jobs"]):
-            for got in _map_batches(_tokenize_batch, batches, (), p["n_jobs"]):
-                cache.update(got)
-        yoy = None
-        if hasattr(_measures, "report_measures"):
-            # reports of cohorts too small for their own band are scored against the whole corpus
-            extra = _measures.report_measures(corpus, cohort=list(p["cohort"]), metadata=meta,
-                                              small_cohorts="corpus", cache=cache, progress=p["progress"])
-            extra = extra.drop(columns=[c for c in extra.columns
-                                        if c in scores.columns and c != "report_id"])
-            scores = scores.merge(extra, on="report_id", how="left", sort=False)
-        if hasattr(_measures, "year_over_year"):
-            yoy = _measures.year_over_year(corpus, metadata=meta[["report_id", "agency", "year"]],
-                                           cache=cache, progress=p["progress"])
-        return scores, yoy
+            cache: dict = {}
+            # tokenising every report and its per-report measures are the measures' main cost:
+            # given by the caller, or in joblib workers with n_jobs (the cache then holds
+            # exactly what report_measures and year_over_year would compute here)
+            if given is not None:  # what it lacks, report_measures tokenises itself
+                cache.update(given() if callable(given) else given)
+            elif len(reports) > _TOKENIZE_BATCH and _parallel(p["n_jobs"]):
+                batches = (reports[k:k + _TOKENIZE_BATCH] for k in range(0, len(reports), _TOKENIZE_BATCH))
+                for got in _map_batches(_tokenize_batch, batches, (), p["n_jobs"]):
+                    cache.update(got)
+            extra, yoy = _corpus_measures(Corpus(reports), _measures_meta(info, p["cohort"]),
+                                          p["cohort"], cache, p["progress"])
+        extra = extra.drop(columns=[c for c in extra.columns if c in scores.columns and c != "report_id"])
+        return scores.merge(extra, on="report_id", how="left", sort=False), yoy
 
     # -- stage 7: similarity and families ------------------------------------------------------
     def _narratives(self, reports: list, units: pd.DataFrame, p: dict) -> list[str]:
@@ -2409,6 +2542,36 @@ def _align_batch(tasks: list[tuple], ngram: int, mask_digits: bool, min_len: int
     return rows, cover
 
 
+def _measures_meta(info: pd.DataFrame, cohort: tuple[str, ...]) -> pd.DataFrame:
+    """The metadata the measures use: the detector's (``Report.meta`` first, then
+    ``Report.metadata``)."""
+    meta = pd.DataFrame({"report_id": info["report_id"].to_numpy(dtype=object),
+                         "agency": info["agency"].to_numpy(dtype=object),
+                         "year": info["year"].to_numpy(dtype=object)})
+    for k, name in enumerate(cohort):
+        meta[name] = [c[k] for c in info["cohort"]]
+    return meta
+
+
+def _corpus_measures(corpus: Any, meta: pd.DataFrame, cohort: tuple[str, ...], cache: dict,
+                     progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`govtext.measures.report_measures` (reports of cohorts too small for their own
+    band scored against the whole corpus) and :func:`govtext.measures.year_over_year`."""
+    from govtext import measures
+
+    extra = measures.report_measures(corpus, cohort=list(cohort), metadata=meta, small_cohorts="corpus",
+                                     cache=cache, progress=progress)
+    yoy = measures.year_over_year(corpus, metadata=meta[["report_id", "agency", "year"]], cache=cache,
+                                  progress=progress)
+    return extra, yoy
+
+
+def _measures_of_entries(entries: dict, meta: pd.DataFrame, cohort: tuple[str, ...]) -> tuple:
+    """:func:`_corpus_measures` where only the cache entries are (a Dask worker): the corpus is
+    their tokenised reports, which the measures take instead of reports (same frames)."""
+    return _corpus_measures([entries[rid] for rid in meta["report_id"]], meta, cohort, entries)
+
+
 def _tokenize_batch(reports: list) -> dict:
     """The tokens and per-report measures rows of a batch, as entries of the measures' cache
     (runs in a worker with n_jobs; see :func:`govtext.measures._precompute`)."""
@@ -2418,16 +2581,26 @@ def _tokenize_batch(reports: list) -> dict:
 
 
 def _parallel(n_jobs: int | None) -> bool:
+    from govtext._workers import batch_runner
+
+    if batch_runner() is not None:
+        return True
     import joblib
 
     return joblib.effective_n_jobs(n_jobs) != 1
 
 
 def _map_batches(fn, batches, args: tuple, n_jobs: int | None):
-    """``fn(batch, *args)`` for each batch, results in batch order: in this process, or in
-    ``n_jobs`` joblib workers (loky processes by default; whatever backend an enclosing
-    ``joblib.parallel_config`` sets, e.g. Dask). The order of the results never depends on
-    the workers, so neither do the outputs."""
+    """``fn(batch, *args)`` for each batch, results in batch order: on the runner set by
+    :func:`govtext._workers.run_batches_on` (the Dask backend's cluster), in this process, or
+    in ``n_jobs`` joblib workers (loky processes by default; whatever backend an enclosing
+    ``joblib.parallel_config`` sets). The order of the results never depends on the workers,
+    so neither do the outputs."""
+    from govtext._workers import batch_runner
+
+    runner = batch_runner()
+    if runner is not None:
+        return runner.map_batches(fn, batches, args)
     import joblib
 
     if not _parallel(n_jobs):

@@ -106,7 +106,10 @@ def test_local_processes_match_one_process(synthetic, synthetic_local, tmp_path,
 
 
 def test_reuse_batches_reach_the_dask_workers(client, synthetic, monkeypatch):
-    """The alignment and tokenisation batches are tasks of the cluster, not of the client."""
+    """The alignment batches are tasks of the cluster, not of the client; the measures'
+    tokenisation runs on the workers too, as a follow-up task of each partition, and so do the
+    measures themselves: the client does not tokenise any report."""
+    import govtext.measures as measures_mod
     import govtext.reuse as reuse_mod
 
     _small_batches(monkeypatch)
@@ -114,19 +117,26 @@ def test_reuse_batches_reach_the_dask_workers(client, synthetic, monkeypatch):
     real = reuse_mod._map_batches
 
     def spy(fn, batches, args, n_jobs):
-        import joblib
-
-        seen.append((fn.__name__, joblib.effective_n_jobs(n_jobs)))
+        seen.append(fn.__name__)
         return real(fn, batches, args, n_jobs)
 
+    tokenised_here = []
+    real_tokenize = measures_mod._tokenize_one
+
+    def count(*a, **k):
+        tokenised_here.append(1)
+        return real_tokenize(*a, **k)
+
     monkeypatch.setattr(reuse_mod, "_map_batches", spy)
+    monkeypatch.setattr(measures_mod, "_tokenize_one", count)  # this process only
     with distributed.get_task_stream(client=client) as ts:
         analyze(synthetic, backend="dask", client=client, npartitions=3)
-    assert {name for name, _ in seen} == {"_align_batch", "_tokenize_batch"}
-    assert all(jobs == 2 for _, jobs in seen)  # the cluster's two worker threads
-    names = {t["key"] if isinstance(t["key"], str) else str(t["key"]) for t in ts.data}
-    for fn in ("_align_batch", "_tokenize_batch"):  # joblib's task keys name the function
-        assert any(fn in k for k in names), (fn, sorted(names)[:5])
+    assert set(seen) == {"_align_batch"}
+    assert not tokenised_here
+    names = [t["key"] if isinstance(t["key"], str) else str(t["key"]) for t in ts.data]
+    assert any("_align_batch" in k for k in names), sorted(names)[:5]
+    assert sum("govtext-follow-" in k for k in names) == 3  # one per partition
+    assert sum("_measures_of_entries" in k for k in names) == 1  # the measures, on a worker
 
 
 def test_dask_reads_table_rows_on_the_workers(client, synthetic, tmp_path):

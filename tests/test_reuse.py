@@ -1226,3 +1226,68 @@ def test_invalid_parameters_of_issue7_last_round(params, match):
     a = _report("A2020", _V + _OWN_A, agency="甲镇人民政府", year=2020)
     with pytest.raises(InvalidParameterError, match=match):
         ReuseDetector(**params).fit([a])
+
+
+_FITTED_FRAMES = ("units_", "pairs_", "group_pairs_", "clusters_", "passages_", "report_scores_",
+                  "similarity_", "families_")
+
+
+@pytest.mark.parametrize("cuts", [(0, 60), (0, 1, 2, 60), (0, 17, 17, 40, 60)])
+@pytest.mark.parametrize("params", [{}, {"unit": "clause"}, {"fragments": False, "mask_agency": False}])
+def test_fit_on_prepared_slices_equals_fit(synth_small, synth_small_fit, cuts, params):
+    """The per-report step done slice by slice (as the pipeline's partitions do it, empty
+    slices included) gives the frames of a plain fit."""
+    corpus, _ = synth_small
+    det = ReuseDetector(**FAST, **params)
+    plain = synth_small_fit if not params else ReuseDetector(**FAST, **params).fit(corpus)
+    parts = [det.prepare(corpus[a:b]) for a, b in zip(cuts, cuts[1:])]
+    assert [len(x) for x in parts] == [b - a for a, b in zip(cuts, cuts[1:])]
+    got = det.fit(corpus, prepared=parts)
+    assert len(got.passages_) > 0
+    for name in _FITTED_FRAMES:
+        pd.testing.assert_frame_equal(getattr(plain, name), getattr(got, name), check_exact=True)
+
+
+def test_prepared_must_match_corpus_and_params(synth_small):
+    corpus, _ = synth_small
+    det = ReuseDetector(**FAST)
+    head, tail = det.prepare(corpus[:30]), det.prepare(corpus[30:60])
+    with pytest.raises(InvalidParameterError, match="not the corpus's 60 in order"):
+        det.fit(corpus, prepared=[tail, head])
+    with pytest.raises(InvalidParameterError, match="not the corpus's 60 in order"):
+        det.fit(corpus, prepared=[head])
+    other = ReuseDetector(unit="clause", **FAST)
+    with pytest.raises(InvalidParameterError, match="prepared with other parameters"):
+        other.fit(corpus, prepared=[head, tail])
+    with pytest.raises(InvalidParameterError, match="what ReuseDetector.prepare returns"):
+        det.fit(corpus, prepared=[head, "tail"])
+    with pytest.raises(InvalidParameterError, match="not the corpus's 60 in order"):
+        det.fit(corpus, prepared=[])
+    assert det.fit(corpus[:0], prepared=[]).units_.empty  # nothing to prepare
+
+
+@pytest.mark.parametrize("bad", ["cache", 3, ["a"]])
+def test_measures_cache_is_checked(seeds, bad):
+    with pytest.raises(InvalidParameterError, match="measures_cache must be None, a mapping"):
+        ReuseDetector(**FAST).fit(seeds, measures_cache=bad)
+
+
+def test_measures_cache_is_used_and_changes_nothing(seeds, monkeypatch):
+    """Entries given to fit are used (nothing is tokenised again) and give the same scores."""
+    import govtext.measures as measures_mod
+    from govtext.reuse import _tokenize_batch
+
+    plain = ReuseDetector().fit(seeds)
+    entries = _tokenize_batch(list(seeds))
+    calls, tokenised = [], []
+
+    def give():
+        calls.append(1)
+        return entries
+
+    real = measures_mod._tokenize_one
+    monkeypatch.setattr(measures_mod, "_tokenize_one", lambda *a, **k: tokenised.append(1) or real(*a, **k))
+    got = ReuseDetector().fit(seeds, measures_cache=give)
+    assert calls == [1] and not tokenised
+    pd.testing.assert_frame_equal(plain.report_scores_, got.report_scores_, check_exact=True)
+    pd.testing.assert_frame_equal(plain.yoy_, got.yoy_, check_exact=True)
