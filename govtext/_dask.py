@@ -158,6 +158,12 @@ class DaskExecutor:
         futs, self._follow = self._follow, []
         return FollowupEntries(self.client, futs)
 
+    def share(self, obj: Any) -> Any:
+        """Send ``obj`` to every worker once; the returned future stands for it in the
+        ``args`` of :meth:`map_batches` (released when the last reference to it goes)."""
+        [fut] = self.client.scatter([obj], broadcast=True, hash=False)
+        return fut
+
     def map_batches(self, fn: Callable, batches: Iterable, args: tuple) -> Iterator[Any]:
         """``fn(batch, *args)`` for each batch as tasks of the cluster, results in batch order
         (the runner of the reuse stage's batches, see :func:`govtext._workers.run_batches_on`).

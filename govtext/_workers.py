@@ -58,7 +58,9 @@ _RUNNER: ContextVar[Any] = ContextVar("govtext_batch_runner", default=None)
 def run_batches_on(runner: Any) -> Iterator[None]:
     """Within the block, send the reuse stage's batches to ``runner`` (an object with a
     ``map_batches(fn, batches, args)`` method that yields the results in batch order, such as
-    :class:`govtext._dask.DaskExecutor`) instead of joblib."""
+    :class:`govtext._dask.DaskExecutor`) instead of joblib. A runner with a ``share(obj)``
+    method, which sends ``obj`` to its workers once and returns what stands for it in
+    ``args``, gets the passage alignment as lists of report pairs plus the shared texts."""
     token = _RUNNER.set(runner)
     try:
         yield

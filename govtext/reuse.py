@@ -1382,28 +1382,23 @@ class ReuseDetector(BaseEstimator):
         for ra, rb, a0, a1, b0, b1 in sp.itertuples(index=False, name=None):
             anchors.setdefault((ra, rb), []).append((a0, a1, b0, b1))
         other_pairs = sorted(k for k in anchors if k not in related)
-        jobs = [(ra, rb, True) for ra, rb in rel_pairs] + [(ra, rb, False) for ra, rb in other_pairs]
+        jobs = ([(ra, rb, True, sorted(anchors.get((ra, rb), []))) for ra, rb in rel_pairs]
+                + [(ra, rb, False, sorted(anchors[ra, rb])) for ra, rb in other_pairs])
         stats = {"n_related_pairs": len(rel_pairs), "n_anchor_pairs": len(other_pairs)}
         arrays = (units["rep"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy())
+        from govtext._workers import batch_runner
 
-        def task(ra: int, rb: int, full: bool) -> tuple:
-            a, b = aligned[ra], aligned[rb]
-            spans = sorted(anchors.get((ra, rb), []))
-            if full:
-                return ra, rb, True, a, b.translate(_FILL_B), None, spans
-            wa = _windows(arrays, ra, [(a0, a1) for a0, a1, _, _ in spans])
-            wb = _windows(arrays, rb, [(b0, b1) for _, _, b0, b1 in spans])
-            # _FILL_B maps one character to one: only the windows need it
-            pieces = [(x0, y0, a[x0:x1], b[y0:y1].translate(_FILL_B), (a0 - x0, a1 - x0, b0 - y0, b1 - y0))
-                      for (a0, a1, b0, b1), (x0, x1), (y0, y1) in zip(spans, wa, wb)]
-            return ra, rb, False, None, None, pieces, None
-
-        def batches():
-            for k in range(0, len(jobs), _ALIGN_BATCH):
-                yield [task(*job) for job in jobs[k:k + _ALIGN_BATCH]]
-
-        done = _map_batches(_align_batch, batches(), (p["ngram"], p["mask_digits"],
-                                                      p["min_passage_chars"]), p["n_jobs"])
+        args = (p["ngram"], p["mask_digits"], p["min_passage_chars"])
+        cuts = range(0, len(jobs), _ALIGN_BATCH)
+        runner = batch_runner()
+        if hasattr(runner, "share"):
+            # the workers get the texts once; a batch is then a list of jobs, which they turn
+            # into alignment tasks themselves
+            shared = runner.share((aligned, arrays))
+            done = runner.map_batches(_align_jobs, (jobs[k:k + _ALIGN_BATCH] for k in cuts), (shared, *args))
+        else:
+            batches = ([_align_task(aligned, arrays, *job) for job in jobs[k:k + _ALIGN_BATCH]] for k in cuts)
+            done = _map_batches(_align_batch, batches, args, p["n_jobs"])
         if p["progress"]:
             done = progress_bar(done, desc="passages", unit="batch",
                                 total=-(-len(jobs) // _ALIGN_BATCH))
@@ -2505,6 +2500,29 @@ def _chronology(info: pd.DataFrame) -> np.ndarray:
     pos = np.empty(len(info), dtype=np.int64)
     pos[order] = np.arange(len(info))
     return pos
+
+
+def _align_task(aligned: list[str], arrays: tuple, ra: int, rb: int, full: bool,
+                spans: list[tuple[int, int, int, int]]) -> tuple:
+    """The alignment task of a report pair (see :func:`_align_batch`): both texts as aligned
+    for a related pair (``full``), else the windows around its anchor ``spans``."""
+    a, b = aligned[ra], aligned[rb]
+    if full:
+        return ra, rb, True, a, b.translate(_FILL_B), None, spans
+    wa = _windows(arrays, ra, [(a0, a1) for a0, a1, _, _ in spans])
+    wb = _windows(arrays, rb, [(b0, b1) for _, _, b0, b1 in spans])
+    # _FILL_B maps one character to one: only the windows need it
+    pieces = [(x0, y0, a[x0:x1], b[y0:y1].translate(_FILL_B), (a0 - x0, a1 - x0, b0 - y0, b1 - y0))
+              for (a0, a1, b0, b1), (x0, x1), (y0, y1) in zip(spans, wa, wb)]
+    return ra, rb, False, None, None, pieces, None
+
+
+def _align_jobs(jobs: list[tuple], shared: tuple, ngram: int, mask_digits: bool,
+                min_len: int) -> tuple[list, list]:
+    """:func:`_align_batch` of the tasks of ``jobs`` (``(ra, rb, full, spans)``), built here
+    from ``shared`` (the texts as aligned and the unit arrays), which the worker already holds."""
+    aligned, arrays = shared
+    return _align_batch([_align_task(aligned, arrays, *job) for job in jobs], ngram, mask_digits, min_len)
 
 
 def _align_batch(tasks: list[tuple], ngram: int, mask_digits: bool, min_len: int) -> tuple[list, list]:
