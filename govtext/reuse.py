@@ -1130,7 +1130,7 @@ class ReuseDetector(BaseEstimator):
         size = g.size()
         n_rep = g["rep"].nunique()
         n_ag = g["agency_key"].nunique()
-        years = g["yearf"].agg(lambda s: ";".join(str(int(y)) for y in sorted(set(s.dropna()))))
+        years = _joined_years(m["cluster_id"].to_numpy(), m["yearf"].to_numpy(), size.index.to_numpy())
         ex = m.sort_values(["cluster_id", "degree", "unit"], ascending=[True, False, True],
                            kind="stable").drop_duplicates("cluster_id")
         ex = ex.set_index("cluster_id")["unit"]
@@ -1139,7 +1139,7 @@ class ReuseDetector(BaseEstimator):
             "size": size.to_numpy(dtype=np.int64),
             "n_reports": n_rep.to_numpy(dtype=np.int64),
             "n_agencies": n_ag.to_numpy(dtype=np.int64),
-            "years": _obj(years.to_numpy(dtype=object)),
+            "years": _obj(years),
             "exemplar": _obj(units["_text"].to_numpy()[ex.to_numpy()]),
             "exemplar_unit": ex.to_numpy(dtype=np.int64),
         })
@@ -2101,6 +2101,26 @@ def _mask_structure(text: str, units: pd.DataFrame, rep: int) -> str:
         pos = max(pos, e)
     out.append(_ALNUM_RE.sub(_FILL_A, text[pos:]))
     return "".join(out)
+
+
+def _joined_years(keys: np.ndarray, years: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """For each key of ``groups`` (sorted): its distinct known years, ascending, joined with
+    ``;`` (``"2019;2020"``; ``""`` when it has none)."""
+    ok = ~np.isnan(years)
+    k, y = keys[ok], years[ok]
+    order = np.lexsort((y, k))
+    k, y = k[order], y[order]
+    if k.size:
+        new = np.r_[True, (k[1:] != k[:-1]) | (y[1:] != y[:-1])]
+        k, y = k[new], y[new]
+    out = np.full(groups.size, "", dtype=object)
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if k.size else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], k.size]
+    text = [str(int(v)) for v in y.tolist()]
+    at = np.searchsorted(groups, k[starts])
+    for i, a, b in zip(at.tolist(), starts.tolist(), ends.tolist()):
+        out[i] = ";".join(text[a:b])
+    return out
 
 
 def _obj(values: Any) -> pd.Series:

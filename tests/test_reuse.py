@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import os
 import re
 import subprocess
@@ -1291,3 +1292,16 @@ def test_measures_cache_is_used_and_changes_nothing(seeds, monkeypatch):
     assert calls == [1] and not tokenised
     pd.testing.assert_frame_equal(plain.report_scores_, got.report_scores_, check_exact=True)
     pd.testing.assert_frame_equal(plain.yoy_, got.yoy_, check_exact=True)
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from([2008.0, 2019.0, 2020.0, 2024.0, math.nan])),
+                min_size=1, max_size=40))
+def test_cluster_years_are_the_sorted_distinct_known_years(rows):
+    """The vectorised ``years`` column of clusters_ equals the per-group definition."""
+    from govtext.reuse import _joined_years
+
+    m = pd.DataFrame(rows, columns=["cluster_id", "yearf"])
+    g = m.groupby("cluster_id", sort=True)["yearf"]
+    want = g.agg(lambda s: ";".join(str(int(y)) for y in sorted(set(s.dropna()))))
+    got = _joined_years(m["cluster_id"].to_numpy(), m["yearf"].to_numpy(), want.index.to_numpy())
+    assert got.tolist() == want.tolist()
