@@ -119,8 +119,7 @@ class DaskExecutor:
 
         ``follow``, if given, is run on each partition's result by the worker that holds it,
         after the partitions waiting to run (lower priority); its results stay on the workers
-        until :meth:`followups` collects them, so that work overlaps what the client does
-        next."""
+        (:meth:`followup_entries`), so that work overlaps what the client does next."""
         token = uuid.uuid4().hex[:12]  # task keys only; never part of a result
         limit = 2 * self.threads + 1
         pending: deque = deque()

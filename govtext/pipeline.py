@@ -126,11 +126,11 @@ def _reuse(corpus: Corpus, params: dict) -> dict[str, pd.DataFrame]:
     return _fit_reuse(corpus, params)[0]
 
 
-def _fit_reuse(corpus: Corpus, params: dict, prepared: Iterable | None = None,
-               measures_cache: Callable[[], dict] | None = None,
+def _fit_reuse(corpus: Corpus, params: dict, prepared: Iterable | None = None, measures_cache: Any = None,
                ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """The reuse tables, plus the detector's seconds per step (``ReuseDetector.stats_``).
-    ``prepared``: the partitions' :meth:`~govtext.ReuseDetector.prepare` results, in order."""
+    ``prepared`` (the partitions' :meth:`~govtext.ReuseDetector.prepare` results, in order) and
+    ``measures_cache`` are passed to :meth:`~govtext.ReuseDetector.fit`."""
     from govtext.reuse import ReuseDetector
 
     kw = {"n_jobs": params.get("n_jobs"), **params.get("reuse", {})}
