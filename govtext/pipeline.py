@@ -321,7 +321,8 @@ def _run_partition(kind: str, payload: Any, stages: list[str], params: dict) -> 
         from govtext.reuse import ReuseDetector
 
         t = time.perf_counter()
-        out["prepared"] = ReuseDetector(**params.get("reuse", {})).prepare(corpus)
+        out["prepared"] = ReuseDetector(**params.get("reuse", {})).prepare(
+            corpus, similarity=params["prepare_reuse"] == "dask")
         timings["reuse.prepare"] = time.perf_counter() - t
     return out
 
@@ -471,7 +472,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     if not all_params["table"]:
         del all_params["table"]  # the manifest of report-file runs stays as it was
     run_params = {**all_params, "table": stage_params["table"], "progress": progress,
-                  "n_jobs": n_jobs, "prepare_reuse": "reuse" in stage_params["stages"]}
+                  "n_jobs": n_jobs, "prepare_reuse": backend if "reuse" in stage_params["stages"] else None}
     wanted = [s for s in PER_REPORT_STAGES if s in stage_params["stages"]]
     t0 = time.perf_counter()
     if backend == "dask":

@@ -235,6 +235,7 @@ class PreparedReports:
     sets: Any = field(repr=False)
     fragments: tuple | None = field(repr=False)
     aligned: list[str] = field(repr=False)
+    narrative: tuple | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -270,6 +271,13 @@ def _join_prepared(parts: list, ids: list[str], p: dict) -> PreparedReports | No
     texts = [t for x in parts for t in x.texts]
     sets = _concat_sets([x.sets for x in parts])
     aligned = [t for x in parts for t in x.aligned]
+    if len({x.narrative is None for x in parts}) > 1:
+        raise InvalidParameterError("ReuseDetector.fit: prepared mixes slices prepared with and without "
+                                    "similarity=True")
+    narrative = None
+    if parts[0].narrative is not None:
+        narrative = (_concat_sets([x.narrative[0] for x in parts]),
+                     np.concatenate([x.narrative[1] for x in parts]))
     fragments = None
     if parts[0].fragments is not None:
         fragments = (np.concatenate([x.fragments[0] + off for off, x in zip(offsets.tolist(), parts)]),
@@ -277,7 +285,7 @@ def _join_prepared(parts: list, ids: list[str], p: dict) -> PreparedReports | No
                      np.concatenate([x.fragments[2] for x in parts]),
                      [k for x in parts for k in x.fragments[3]])
     return PreparedReports(ids=tuple(ids), params=key, units=units, texts=texts, sets=sets,
-                           fragments=fragments, aligned=aligned)
+                           fragments=fragments, aligned=aligned, narrative=narrative)
 
 
 def _concat_sets(parts: list) -> Any:
@@ -899,7 +907,7 @@ class ReuseDetector(BaseEstimator):
         if prep is None:  # not given (or an empty corpus)
             prep = self._prepare(reports, p)
         units, texts, sets = prep.units, prep.texts, prep.sets
-        fragments, aligned = prep.fragments, prep.aligned
+        fragments, aligned, narrative = prep.fragments, prep.aligned, prep.narrative
         del prep
         timings["units"] = time.perf_counter() - t0
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
@@ -928,7 +936,8 @@ class ReuseDetector(BaseEstimator):
 
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
-        similarity, fam_input = self._similarity(reports, units, matches, passages, p)
+        similarity, fam_input = self._similarity(reports, units, matches, passages, p, narrative)
+        del narrative
         families, linkage = self._families(reports, fam_input, p)
         del fam_input  # the condensed distances: 400 MB at 10,000 reports
         timings["similarity"] = time.perf_counter() - t
@@ -986,36 +995,48 @@ class ReuseDetector(BaseEstimator):
         return info
 
     # -- stage 1: units ---------------------------------------------------------------------
-    def prepare(self, reports: Iterable) -> PreparedReports:
+    def prepare(self, reports: Iterable, *, similarity: bool = False) -> PreparedReports:
         """The part of :meth:`fit` that looks at one report at a time, for a slice of the corpus.
 
         Splits each report into units (sentences or clauses) with their flags, masks the
-        agency names for matching and cuts the clause fragments. Run it where the reports are
-        (a worker process, a Dask worker), partition by partition, and give the results, in
-        corpus order, to ``fit(corpus, prepared=[...])``; the fitted attributes are the same
-        as those of ``fit(corpus)``.
+        agency names for matching, shingles the units and cuts the clause fragments. Run it
+        where the reports are (a worker process, a Dask worker), partition by partition, and
+        give the results, in corpus order, to ``fit(corpus, prepared=[...])``; the fitted
+        attributes are the same as those of ``fit(corpus)``.
 
         Parameters
         ----------
         reports : Corpus or iterable of Report
             Consecutive reports of the corpus that will be fitted.
+        similarity : bool, default=False
+            Also count the character n-grams of each report's narrative, which
+            ``similarity_`` compares. They take about 24 bytes per character of narrative
+            until ``fit`` has used them (``fit`` otherwise counts them when it needs them), so
+            only the Dask backend of :func:`govtext.analyze` asks for them. Every slice must
+            say the same.
 
         Returns
         -------
         PreparedReports
         """
-        return self._prepare(_reports_of(reports), self._validate())
+        if not isinstance(similarity, bool):
+            raise _param_error("similarity", "a bool", similarity)
+        return self._prepare(_reports_of(reports), self._validate(), similarity)
 
-    def _prepare(self, reports: list, p: dict) -> PreparedReports:
-        from govtext._shingles import shingle_texts
+    def _prepare(self, reports: list, p: dict, similarity: bool = False) -> PreparedReports:
+        from govtext._shingles import shingle_counts, shingle_texts
 
         units, texts = self._units(reports, p)
         match = np.flatnonzero(units["_match"].to_numpy())
         sets = shingle_texts([texts[k] for k in match], n=p["ngram"], mask_digits=p["mask_digits"])
         fragments = self._fragments(units, p) if p["fragments"] and p["unit"] == "sentence" else None
         aligned = [_mask_structure(r.text, units, k) for k, r in enumerate(reports)]
+        narrative = None
+        if similarity:
+            narrative = shingle_counts(self._narratives(reports, units, p), n=p["ngram"], mask_digits=False)
         return PreparedReports(ids=tuple(r.id for r in reports), params=_prep_key(p), units=units,
-                               texts=texts, sets=sets, fragments=fragments, aligned=aligned)
+                               texts=texts, sets=sets, fragments=fragments, aligned=aligned,
+                               narrative=narrative)
 
     def _units(self, reports: list, p: dict) -> tuple[pd.DataFrame, list[str]]:
         from govtext.sentences import sentence_spans
@@ -1696,7 +1717,7 @@ class ReuseDetector(BaseEstimator):
                 for k in range(len(reports))]
 
     def _similarity(self, reports: list, units: pd.DataFrame, m: _Matches, passages: pd.DataFrame,
-                    p: dict):
+                    p: dict, narrative: tuple | None = None):
         """Report-pair similarity, computed in row blocks of the upper triangle of the cosine
         matrix (never the whole ``n x n`` matrix at once), plus what the families need: the
         condensed distance vector (up to ``_FAMILY_MAX_REPORTS`` reports) or the pairs close
@@ -1708,8 +1729,10 @@ class ReuseDetector(BaseEstimator):
                   "cosine": "float64", "shared_units": "int64"}
         if n < 2:
             return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.zeros(0)
-        narr = self._narratives(reports, units, p)
-        sets, tf = shingle_counts(narr, n=p["ngram"], mask_digits=False)
+        if narrative is None:
+            narrative = shingle_counts(self._narratives(reports, units, p), n=p["ngram"], mask_digits=False)
+        sets, tf = narrative
+        del narrative
         x = _tfidf(sets, tf)
         del tf
         blocks = _cosine_blocks(x, n)

@@ -1241,7 +1241,8 @@ def test_fit_on_prepared_slices_equals_fit(synth_small, synth_small_fit, cuts, p
     corpus, _ = synth_small
     det = ReuseDetector(**FAST, **params)
     plain = synth_small_fit if not params else ReuseDetector(**FAST, **params).fit(corpus)
-    parts = [det.prepare(corpus[a:b]) for a, b in zip(cuts, cuts[1:])]
+    similarity = len(cuts) == 5  # the n-grams of the narratives counted in prepare too
+    parts = [det.prepare(corpus[a:b], similarity=similarity) for a, b in zip(cuts, cuts[1:])]
     assert [len(x) for x in parts] == [b - a for a, b in zip(cuts, cuts[1:])]
     got = det.fit(corpus, prepared=parts)
     assert len(got.passages_) > 0
@@ -1264,6 +1265,10 @@ def test_prepared_must_match_corpus_and_params(synth_small):
         det.fit(corpus, prepared=[head, "tail"])
     with pytest.raises(InvalidParameterError, match="not the corpus's 60 in order"):
         det.fit(corpus, prepared=[])
+    with pytest.raises(InvalidParameterError, match="mixes slices prepared with and without"):
+        det.fit(corpus, prepared=[head, det.prepare(corpus[30:60], similarity=True)])
+    with pytest.raises(InvalidParameterError, match="'similarity' parameter"):
+        det.prepare(corpus, similarity="yes")
     assert det.fit(corpus[:0], prepared=[]).units_.empty  # nothing to prepare
 
 
