@@ -222,30 +222,36 @@ class SourceMap:
         return cls(n)
 
     def edit(
-        self, edits: Edits, ix: EditIndex | None = None
-    ) -> tuple[SourceMap, np.ndarray, np.ndarray]:
+        self, edits: Edits, ix: EditIndex | None = None, *, spans: bool = True
+    ) -> tuple[SourceMap, np.ndarray | None, np.ndarray | None]:
         """Compose a batch of edits (positions in the current text).
 
         ``ix`` is the batch's :class:`EditIndex` if it has been computed already (else a batch
         of at most ``FEW_EDITS`` edits is composed by slicing). Returns the map of the edited
-        text and the source span (``src_a``, ``src_b``) of every edit.
+        text and the source span (``src_a``, ``src_b``) of every edit; with ``spans=False``, a
+        batch that only deletes returns None for them (the map needs none).
         """
+        if not spans:  # (a replacement character reads its span)
+            lens = edits.lengths()
+            spans = bool(lens) if isinstance(lens, int) else bool(lens.any())
         if ix is None:
             if len(edits) <= FEW_EDITS:
-                return self._edit_by_slices(edits)
+                return self._edit_by_slices(edits, spans)
             ix = edit_index(self.n, edits)
         starts, ends, index = edits.starts, edits.ends, ix.index
         if self.starts is None:  # unedited: every position is its own source
             src_a, src_b = starts, ends
             new_starts, new_ends = index, index + 1
         else:
-            src_a, src_b = self.starts[starts], self.ends[ends - 1]
+            src_a, src_b = (self.starts[starts], self.ends[ends - 1]) if spans else (None, None)
             new_starts, new_ends = self.starts[index], self.ends[index]
-        if ix.rep_pos is not None:  # (a replacement character reads the start of its span)
+        if ix.rep_pos is not None and len(ix.rep_pos):  # (a replacement character reads its span)
             new_ends[ix.rep_pos] = src_b[ix.rep_edit]
         return SourceMap(len(index), new_starts, new_ends), src_a, src_b
 
-    def _edit_by_slices(self, edits: Edits) -> tuple[SourceMap, np.ndarray, np.ndarray]:
+    def _edit_by_slices(
+        self, edits: Edits, spans: bool = True
+    ) -> tuple[SourceMap, np.ndarray | None, np.ndarray | None]:
         """:meth:`edit` for a few edits: the new arrays are the kept slices of the old ones and
         the replacements' ranges, joined (one Python step per edit, no gather per character)."""
         starts, ends = edits.starts, edits.ends
@@ -257,7 +263,7 @@ class SourceMap:
         if self.starts is None:  # unedited: the kept pieces are ranges of positions
             return self._first_edit_by_slices(starts, ends, starts_list, ends_list, lens)
         old_starts, old_ends = self.starts, self.ends
-        src_a, src_b = old_starts[starts], old_ends[ends - 1]
+        src_a, src_b = (old_starts[starts], old_ends[ends - 1]) if spans else (None, None)
         new_starts, new_ends = [], []
         prev = 0
         for i, (a, b, k) in enumerate(zip(starts_list, ends_list, lens)):

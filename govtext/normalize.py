@@ -8,9 +8,11 @@ and its plain-string twin :func:`normalize_text`. Both run the same steps, in th
 2. :func:`fold_width` -- full-width ASCII letters, digits and punctuation (U+FF01-U+FF5E) to
    ASCII; ideographic and no-break spaces to a space; Chinese punctuation unified to the
    canonical set below.
-3. :func:`to_simplified` -- OpenCC ``t2s`` (the official binding) with a 16-entry dictionary in
-   front of it that fixes 著→着 where mainland usage writes 着 (存在著→存在着, 著重→着重, ...). Never
-   ``tw2s`` or the phrase configs, which rewrite already-simplified text (显著→显着, 文件→文档).
+3. :func:`to_simplified` -- OpenCC ``t2s`` (the official binding) with a 16-entry dictionary that
+   fixes 著→着 where mainland usage writes 着 (存在著→存在着, 著重→着重, ...), merged into its phrase
+   dictionary. Never ``tw2s`` or the phrase configs, which rewrite already-simplified text
+   (显著→显着, 文件→文档). A text without any character that a conversion could hinge on (most
+   reports, in simplified script) is not converted: OpenCC would return it unchanged.
 4. :func:`remove_debris` -- web-scrape debris: pipe runs and pipe-only lines (a pipe run between
    two cells on one line becomes a tab, the cell separator), CMS page-info lines
    (``2024-01-22 点击数:``), page chrome (``【关闭窗口】``, ``扫一扫在手机上查看当前页面``,
@@ -51,7 +53,8 @@ The rules:
   the text is edited. A batch of more than ``FEW_EDITS`` edits goes through its
   :class:`govtext._offsets.EditIndex` (a fixed number of numpy calls), which also splices the
   code points of the text, so the next step need not encode it again; a smaller batch joins
-  slices of the arrays and splices the string. One-for-one steps (width folding, same-length
+  slices of the arrays and splices the string. A batch that only deletes (most debris passes)
+  says so, and takes the index's shorter path. One-for-one steps (width folding, same-length
   t2s) do not touch the map.
 - **Few batches.** Steps 5 and 6 both act on runs of spaces and tabs, so :func:`_blank_edits`
   makes their edits -- and those of the blank-line and strip passes of step 6 -- as one batch,
@@ -61,21 +64,34 @@ The rules:
   typical report needs two batches: debris, blanks. A debris pass also tells whether another
   pass could find anything (:func:`_settled`, from the positions of the triggers, the colons
   and the edits: no pass over the text); on the seed reports none is needed.
+- **Convert only what a conversion can change.** OpenCC replaces the longest dictionary key at
+  each position, so a text changes only if it holds a key whose value differs; one character
+  of each such key, read from the installed dictionaries once per process, is flagged in the
+  character classes that the pipelines and :func:`to_simplified` look up
+  (:func:`_t2s_screen`), and a text without one skips OpenCC (about a third of a bare
+  conversion per report). The 著 fix is merged into OpenCC's phrase dictionary
+  (:func:`_merged_phrases`) rather than kept as a dictionary in front of it, in which every
+  position would be looked up once more (about 10 % of a conversion).
 - **No regex scans the whole text for debris.** Each debris detector has trigger texts, a
-  character pair (or a single character) of each of its cue words. The positions of their
-  first characters are found with one numpy table look-up over the code points, checked
-  against the text, and the detectors' regexes run only where a trigger sits: a line-based
-  detector on the lines holding one, the chrome regex at the trigger itself. The header block
-  is looked for on the lines holding a colon; ``text.isascii()``, ``"|" in text`` and the like
-  guard the other steps. The spam warnings work the same way: the exact cue test runs only on a
-  text holding one of their trigger texts (:func:`_may_hold_spam`), which few reports do.
+  character pair (or a single character) of each of its cue words, starting with characters
+  that are rare in reports. The positions of their first characters are read from the
+  character classes that the steps before looked up (one numpy table look-up over the code
+  points for all of them), checked against the text, and the detectors' regexes run only
+  where a trigger sits: a line-based detector on the lines holding one, the chrome regex at
+  the trigger itself. The header block is looked for on the lines holding a colon;
+  ``text.isascii()``, ``"|" in text`` and the like guard the other steps. The spam warnings
+  work the same way: the exact cue test runs only on a text holding one of their trigger
+  texts, which few reports do. The texts are screened for
+  them in the classes, right after the conversion, and :func:`normalize` keeps the answer up
+  to date through the debris and blank batches, which can make a trigger only by joining two
+  characters (:meth:`_Tracker.watch_spam`): the final text is not looked up again.
 - **No Python loop per character or per line, and none whose count is not bounded.**
-  Character-class work (control characters, width folding, runs of spaces, tabs and pipes) is
-  vectorised with numpy over the code points, which the editor computes once per text; the
-  Python paths (a few blanks, a few debris spans, a few edits) are taken only under a fixed
-  bound. Each candidate line is matched once, however many cues it holds, so time stays linear
-  on pathological input (a 20 MB line, 10^6 pipes, long runs of spaces, ``字号`` and many
-  spaces, many header labels).
+  Character-class work (control characters, width folding, the conversion screen, debris
+  triggers, runs of spaces, tabs and pipes) is vectorised with numpy over the code points and
+  their classes, which the editor computes once per text; the Python paths (a few blanks, a
+  few debris spans, a few edits) are taken only under a fixed bound. Each candidate line is
+  matched once, however many cues it holds, so time stays linear on pathological input (a
+  20 MB line, 10^6 pipes, long runs of spaces, ``字号`` and many spaces, many header labels).
 - **The removal log is compact and its records lazy.** Source spans and kinds are kept as
   arrays per batch (one name for a batch of one kind), sorted at the end if there are several
   batches, and turned into :class:`Removed` records, in bulk (:func:`_removed_records`), only
@@ -252,16 +268,25 @@ class _Editor:
     """Applies a step's edits to the text: the plain-string driver.
 
     Also collects the header values found by the debris step and caches the code points of the
-    current text and their character classes, which several steps read.
+    current text and their character classes, which several steps read. With ``screen_t2s``
+    the classes hold the ``_T2S`` flag (:func:`_class_table`), with which the conversion step
+    skips the texts that OpenCC would leave alone; the pipelines screen, the steps called on
+    their own do not (they need not read OpenCC's dictionaries).
     """
 
-    __slots__ = ("_bmp", "_cp", "_cp_text", "header")
+    __slots__ = ("_bmp", "_cp", "_cp_text", "_table", "header")
 
-    def __init__(self) -> None:
+    def __init__(self, screen_t2s: bool = False) -> None:
         self.header: list[tuple[str, str]] = []
         self._cp_text: str | None = None
         self._cp = np.zeros(0, dtype=np.uint32)
         self._bmp: np.ndarray | None = None
+        self._table = _class_table() if screen_t2s else _BMP
+
+    @property
+    def screens_t2s(self) -> bool:
+        """Whether the classes hold the ``_T2S`` flag."""
+        return self._table is not _BMP
 
     def codepoints(self, text: str) -> np.ndarray:
         """Code points of ``text`` as a ``uint32`` array (cached for the current text)."""
@@ -270,14 +295,17 @@ class _Editor:
         return self._cp
 
     def bmp_classes(self, text: str) -> np.ndarray:
-        """``_BMP`` classes of the characters of ``text`` (astral characters: 0; cached)."""
+        """Classes of the characters of ``text``: their ``_BMP`` classes, and the ``_T2S`` flag
+        if the editor screens (astral characters: ``_T2S`` only, if an astral one has it;
+        cached)."""
         cp = self.codepoints(text)
         if self._bmp is None:
-            self._bmp = _BMP.take(cp, mode="clip")
+            self._bmp = self._table.take(cp, mode="clip")
         return self._bmp
 
-    def remember(self, text: str, cp: np.ndarray) -> None:
-        self._cp_text, self._cp, self._bmp = text, cp, None
+    def remember(self, text: str, cp: np.ndarray, classes: np.ndarray | None = None) -> None:
+        """Make ``text`` the current text, with its code points (and classes, if known)."""
+        self._cp_text, self._cp, self._bmp = text, cp, classes
 
     def apply(self, text: str, edits: Edits) -> str:
         """Apply a batch of edits; return the new text (a large batch is applied to the code
@@ -299,28 +327,55 @@ _FEW_SPLICE = 128
 
 
 class _Tracker(_Editor):
-    """The offset-tracking driver: also composes the edits into the source map and logs every
-    edit that has a ``kind`` (debris) with its source span."""
+    """The offset-tracking driver: also composes the edits into the source map, logs every
+    edit that has a ``kind`` (debris) with its source span, and keeps track of whether the
+    text may hold a spam trigger (for the warnings, see :meth:`watch_spam`)."""
 
-    __slots__ = ("log", "map")
+    __slots__ = ("log", "map", "spam")
 
     def __init__(self, n: int) -> None:
-        super().__init__()
+        super().__init__(screen_t2s=True)
         self.map = SourceMap.identity(n)
         self.log: list[tuple[np.ndarray, np.ndarray, np.ndarray | str]] = []  # source spans and kinds
+        self.spam: bool | None = None  # whether the text may hold a spam trigger (None: unknown)
+
+    def watch_spam(self, text: str) -> None:
+        """Screen ``text`` for spam triggers (:func:`_holds_spam_trigger`), in the classes that
+        the steps have looked up already, and keep the answer up to date through the batches
+        that follow -- deletions and blank replacements, which make a trigger only by joining
+        two characters -- so that the warnings need not look the final text up again."""
+        self.spam = _holds_spam_trigger(text, self.bmp_classes(text))
 
     def apply(self, text: str, edits: Edits) -> str:
         if not len(edits):
             return text
         few = len(edits) <= FEW_EDITS  # (then the map is edited by slicing, the text spliced)
         ix = None if few else edit_index(len(text), edits)
-        self.map, src_a, src_b = self.map.edit(edits, ix)
+        self.map, src_a, src_b = self.map.edit(edits, ix, spans=edits.kinds is not None)
         if edits.kinds is not None:  # debris: every edit has a kind (one name for all, or each)
             kinds = edits.kinds
             if not isinstance(kinds, str):
                 kinds = np.asarray(kinds, dtype=object)
             self.log.append((src_a, src_b, kinds))
-        return splice(text, edits) if few else self._splice_codepoints(text, edits, ix)
+        # Follow the spam screen (see watch_spam). A batch of pipe runs joins no characters (a run
+        # at a line's edge is next to a line break, one inside a line becomes a tab).
+        watch = self.spam is False and not (isinstance(edits.kinds, str) and edits.kinds == "pipes")
+        if watch and not _blank_reps(edits):
+            watch, self.spam = False, None
+        if few:
+            if watch:
+                self.spam = _joins_spam_pair(text, edits)
+            return splice(text, edits)
+        classes = self._bmp if watch and text is self._cp_text else None
+        out = self._splice_codepoints(text, edits, ix)
+        if watch:  # (screening the new text costs less than finding its joins among many edits)
+            if classes is not None:  # its classes, spliced as its code points are
+                classes = classes[ix.index]
+                if ix.rep_pos is not None and len(ix.rep_pos):
+                    classes[ix.rep_pos] = self._table.take(self._cp[ix.rep_pos], mode="clip")
+                self._bmp = classes
+            self.spam = _holds_spam_trigger(out, self.bmp_classes(out))
+        return out
 
     def removed(self, source: str) -> _RemovedLog | tuple[()]:
         """The log, in source order (ties keep the log order), for :class:`Removed` records."""
@@ -336,6 +391,14 @@ class _Tracker(_Editor):
             order = np.lexsort((ends, starts))
             starts, ends, kinds = starts[order], ends[order], kinds[order]
         return _RemovedLog(starts, ends, kinds, source)
+
+
+def _blank_reps(edits: Edits) -> bool:
+    """Whether every replacement of a batch is blank (spaces, tabs, line breaks)."""
+    reps = edits.reps
+    if isinstance(reps, str):
+        return not reps.strip()
+    return not "".join(reps.tolist() if isinstance(reps, np.ndarray) else reps).strip()
 
 
 def _removed_records(
@@ -366,18 +429,6 @@ def _removed_records(
 
 
 _REMOVED_SETTERS = tuple(getattr(Removed, name).__set__ for name in ("start", "end", "kind", "text"))
-
-
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends (half-open) of the runs of ``True`` in a boolean array."""
-    if not len(mask):
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    edges = (mask[1:] != mask[:-1]).nonzero()[0] + 1
-    if mask[0]:
-        edges = np.concatenate(([0], edges))
-    if mask[-1]:
-        edges = np.append(edges, len(mask))
-    return edges[0::2], edges[1::2]
 
 
 _NO_EDITS = Edits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
@@ -417,8 +468,14 @@ _WIDTH_TABLE.update(
 )
 
 # Character classes of the Basic Multilingual Plane as one lookup table, read with
-# ``_BMP.take(cp, mode="clip")`` (astral code points read entry 0xFFFF, which is 0).
+# ``_BMP.take(cp, mode="clip")`` (astral code points read entry 0xFFFF, which is 0). The
+# pipelines' editors read it with the _T2S flag added (_class_table, built on first use from
+# OpenCC's dictionaries): one look-up per text serves the steps up to the debris triggers, and
+# the spam screen of the warnings.
 _CONTROL, _WIDE_CHAR, _FOLDS = 1, 2, 4  # control or zero-width to drop; Han or Chinese punctuation; folded
+_TRIGGER = 8  # the first character of a debris trigger text (set below _TRIGGER_TEXTS)
+_SPAM = 16  # a spam trigger text is looked for from it (set below _SPAM_TRIGGERS)
+_T2S = 32  # a t2s conversion may hinge on it; the highest flag (_t2s tests it with max())
 _BMP = np.zeros(0x10000, dtype=np.uint8)
 _BMP[_CONTROL_CPS] |= _CONTROL
 for _lo, _hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
@@ -431,6 +488,13 @@ _FOLD_TO[list(_WIDTH_TABLE)] = [ord(c) for c in _WIDTH_TABLE.values()]
 
 # Han or Chinese punctuation, by BMP code point (1 or 0), for one character at a time.
 _WIDE_BYTES = bytes(((_BMP & _WIDE_CHAR) != 0).astype(np.uint8))
+
+
+def _flagged(classes: np.ndarray, flag: int) -> np.ndarray:
+    """Positions whose classes have ``flag`` (``nonzero`` of a boolean array: several times
+    faster than of the ``uint8`` classes themselves where some have it, a little slower where
+    none has)."""
+    return ((classes & flag) != 0).nonzero()[0]
 
 
 def _is_wide(c: str) -> bool:
@@ -457,7 +521,7 @@ def _controls(text: str, ed: _Editor) -> str:
         return text
     # Vectorised search (a regex character class costs ~25 ns a character in CPython's engine);
     # the few hits are then handled by the exact regex.
-    hits = (ed.bmp_classes(text) & _CONTROL).nonzero()[0]
+    hits = (ed.bmp_classes(text) & _CONTROL).nonzero()[0]  # (few texts hold any: see _flagged)
     if not len(hits):
         return text
     edits: list[tuple[int, int, str]] = []
@@ -491,13 +555,15 @@ def _fold(text: str, ed: _Editor) -> str:
     # One character for one, so the source map is unchanged; done on code points with numpy.
     if text.isascii():
         return text
-    hit = (ed.bmp_classes(text) & _FOLDS).nonzero()[0]
+    hit = _flagged(ed.bmp_classes(text), _FOLDS)
     if not len(hit):
         return text
     out = ed.codepoints(text).copy()
     out[hit] = _FOLD_TO[out[hit]]
     folded = out.tobytes().decode("utf-32-le")
-    ed.remember(folded, out)
+    classes = ed.bmp_classes(text).copy()  # (only the folded characters change class)
+    classes[hit] = ed._table[out[hit]]
+    ed.remember(folded, out, classes)
     return folded
 
 
@@ -536,16 +602,15 @@ _cc_lock = threading.Lock()
 
 
 @functools.cache
-def _opencc(kind: str) -> Any:
-    """OpenCC converters, built once per process (``t2s`` with the 著 fix, or stock ``s2t``)."""
+def _t2s_config() -> tuple[str, dict[str, Any]] | None:
+    """The share folder of OpenCC and its stock ``t2s`` config, dictionary paths made absolute
+    (None when the package has another layout)."""
     import opencc
 
-    if kind == "s2t":
-        return opencc.OpenCC("s2t")
     share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
     stock = os.path.join(share, "t2s.json")
-    if not os.path.isfile(stock):  # unusual layout: fall back to the stock config without the fix
-        return opencc.OpenCC("t2s")
+    if not os.path.isfile(stock):
+        return None
     with open(stock, encoding="utf-8") as fh:
         cfg = json.load(fh)
 
@@ -559,20 +624,176 @@ def _opencc(kind: str) -> Any:
             return [absolutise(x) for x in node]
         return node
 
-    cfg = absolutise(cfg)
+    return share, absolutise(cfg)
+
+
+def _convert_dict(source: str, source_kind: str, target: str, target_kind: str) -> bool:
+    """Convert an OpenCC dictionary file between formats (``text``, ``ocd2``, ``ocd``) with the
+    ``opencc_dict`` tool that the OpenCC wheel ships next to its dictionaries; whether it could."""
+    import subprocess
+
+    import opencc
+
+    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
+    if not os.access(tool, os.X_OK):
+        return False
+    try:
+        subprocess.run([tool, "-i", source, "-o", target, "-f", source_kind, "-t", target_kind],
+                       check=True, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
+@functools.cache
+def _t2s_dicts() -> dict[str, str] | None:
+    """The dictionaries of the stock ``t2s`` config, each (by its path) as the text of a text
+    dictionary (``key<TAB>value value ...`` lines; see :func:`_convert_dict`); None when they
+    cannot be read (no tool, another layout)."""
+    found = _t2s_config()
+    if found is None:
+        return None
+    dicts: dict[str, str] = {}
+
+    def collect(node: Any) -> list[tuple[str, str]]:
+        if isinstance(node, dict):
+            own = [(node["file"], node.get("type", ""))] if "file" in node else []
+            return own + [x for value in node.values() for x in collect(value)]
+        if isinstance(node, list):
+            return [x for value in node for x in collect(value)]
+        return []
+
+    with tempfile.TemporaryDirectory(prefix="govtext-opencc-") as d:
+        for i, (path, kind) in enumerate(collect(found[1])):
+            if kind not in ("ocd2", "ocd", "text"):
+                return None
+            out = path if kind == "text" else os.path.join(d, f"dict{i}.txt")
+            if kind != "text" and not _convert_dict(path, kind, out, "text"):
+                return None
+            try:
+                with open(out, encoding="utf-8") as fh:
+                    dicts[path] = fh.read()
+            except (OSError, UnicodeDecodeError):
+                return None
+    return dicts or None
+
+
+def _dict_entries(text: str) -> list[tuple[str, list[str]]] | None:
+    """``(key, values)`` of the lines of a text dictionary (None if a line is not one)."""
+    entries = []
+    for line in text.splitlines():
+        if not line:
+            continue
+        key, sep, values = line.partition("\t")
+        if not sep or not key:
+            return None
+        entries.append((key, values.split(" ")))
+    return entries
+
+
+def _merged_phrases(phrases_path: str, folder: str) -> str | None:
+    """The phrase dictionary of ``t2s`` with the 著 fix's entries added, built as an ``ocd2``
+    file in ``folder``; None when it cannot be built, or when it would not convert as the fix
+    in front of the phrases does.
+
+    In its dictionary group, OpenCC takes at each position the longest key of the first
+    dictionary that has one there. With the fix as a dictionary of its own in front, every
+    position is looked up once more (about 10 % of a conversion); merged into the phrases, the
+    longest key is the same wherever no phrase key extends a fix key, which is checked.
+    """
+    dicts = _t2s_dicts()
+    phrases = None if dicts is None else dicts.get(phrases_path)
+    entries = None if phrases is None else _dict_entries(phrases)
+    fix = _dict_entries(_T2S_FIX)
+    if entries is None or fix is None:
+        return None
+    fix_keys = {key for key, _ in fix}
+    if any(key.startswith(f) and key != f for key, _ in entries for f in fix_keys):
+        return None
+    kept = [f"{key}\t{' '.join(values)}" for key, values in entries if key not in fix_keys]
+    source = os.path.join(folder, "govtext_t2s_phrases.txt")
+    with open(source, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(kept) + "\n" + _T2S_FIX)
+    built = os.path.join(folder, "govtext_t2s_phrases.ocd2")
+    return built if _convert_dict(source, "text", built, "ocd2") else None
+
+
+@functools.cache
+def _opencc(kind: str) -> Any:
+    """OpenCC converters, built once per process (``t2s`` with the 著 fix, or stock ``s2t``)."""
+    import opencc
+
+    if kind == "s2t":
+        return opencc.OpenCC("s2t")
+    found = _t2s_config()
+    if found is None:  # unusual layout: fall back to the stock config without the fix
+        return opencc.OpenCC("t2s")
+    cfg = json.loads(json.dumps(found[1]))  # (a copy: the cached config stays stock)
     # OpenCC reads a config and its dictionaries from files, once, when the converter is built:
     # write them to a private temporary directory that is removed as soon as it is loaded.
     with tempfile.TemporaryDirectory(prefix="govtext-opencc-") as d:
-        fix = os.path.join(d, "govtext_t2s_fix.txt")
-        with open(fix, "w", encoding="utf-8") as fh:
-            fh.write(_T2S_FIX)
         group = cfg["conversion_chain"][0]["dict"]
-        group["dicts"].insert(0, {"type": "text", "file": fix})
+        merged = _merged_phrases(group["dicts"][0]["file"], d)
+        if merged is not None:  # the fix merged into the phrase dictionary
+            group["dicts"][0] = {**group["dicts"][0], "type": "ocd2", "file": merged}
+        else:  # the fix as a text dictionary in front of the others
+            fix = os.path.join(d, "govtext_t2s_fix.txt")
+            with open(fix, "w", encoding="utf-8") as fh:
+                fh.write(_T2S_FIX)
+            group["dicts"].insert(0, {"type": "text", "file": fix})
         cfg["name"] = "govtext t2s (OpenCC t2s + 著→着 fix)"
         path = os.path.join(d, "govtext_t2s.json")
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(cfg, fh, ensure_ascii=False)
         return opencc.OpenCC(path)
+
+
+@functools.cache
+def _t2s_screen() -> np.ndarray | None:
+    """Flags over the BMP code points: the characters a ``t2s`` conversion can hinge on (read
+    with ``take(cp, mode="clip")``; every astral code point reads the last entry, U+FFFF, which
+    is set if one of them is astral). None when they cannot be listed: then every text is
+    converted.
+
+    OpenCC converts by replacing, left to right, the longest key that one of its dictionaries
+    (``t2s``'s and the 著 fix) matches at the current position by the key's value; characters
+    that no key matches are kept. So a conversion changes a text only if the text holds a whole
+    key whose value differs from it, and one character of each such key is enough to tell: the
+    one at the last position where key and value differ (the last character when their lengths
+    differ). A text without any of these characters comes out of OpenCC unchanged, so it is not
+    converted at all (about a third of a bare conversion's cost per report: most reports are in
+    simplified script). The entries are read from the installed dictionaries
+    (:func:`_t2s_dicts`).
+    """
+    dicts = _t2s_dicts()
+    if dicts is None:
+        return None
+    table = np.zeros(0x10000, dtype=bool)
+    for text in [_T2S_FIX, *dicts.values()]:
+        entries = _dict_entries(text)
+        if entries is None:
+            return None  # not the text format: do not guess
+        for key, values in entries:
+            for value in values:
+                if value == key:
+                    continue
+                if len(value) == len(key):
+                    last = max(i for i, (a, b) in enumerate(zip(key, value)) if a != b)
+                else:
+                    last = len(key) - 1
+                table[min(ord(key[last]), 0xFFFF)] = True
+    return table
+
+
+@functools.cache
+def _class_table() -> np.ndarray:
+    """``_BMP`` with the ``_T2S`` flag of :func:`_t2s_screen` (on every entry if it has none, so
+    that every text is converted): the classes table of the editors that screen, so that the
+    step that converts finds out whether it needs to in the classes the steps before it read."""
+    screen = _t2s_screen()
+    if screen is None:
+        return _BMP | _T2S
+    return _BMP | screen.astype(np.uint8) * _T2S
 
 
 def _convert(kind: str, text: str) -> str:
@@ -585,6 +806,10 @@ _CLAUSE_RE = re.compile(r"[^\n。,;:!?、]+")
 
 
 def _t2s(text: str, ed: _Editor) -> str:
+    if ed.screens_t2s:
+        classes = ed.bmp_classes(text)
+        if not len(classes) or classes.max() < _T2S:  # (_T2S is the highest class bit)
+            return text  # nothing a conversion could change (see _t2s_screen)
     out = _convert("t2s", text)
     if out == text:
         return text
@@ -615,7 +840,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("政府信息公開工作存在著不足")
     '政府信息公开工作存在着不足'
     """
-    return _t2s(text, _Editor())
+    return _t2s(text, _Editor(screen_t2s=True))
 
 
 # Script detection counts characters, not conversions: the Han characters that OpenCC ``t2s``
@@ -796,39 +1021,25 @@ _INDEX_NO_RE = re.compile(r"索[ \t]*引[ \t]*号")
 
 # Triggers: a detector runs only where the text holds one of its trigger texts, a character
 # pair (or a single character) of each of its cue words. The positions of their first
-# characters are found at once, with one numpy table look-up over the code points, and checked
-# against the text. The positions found also tell the line-based detectors which lines to test
-# and the chrome regex where to try, so no detector scans the whole text with a regex (a scan
-# costs a third of an OpenCC conversion).
+# characters are found at once in the character classes (flagged _TRIGGER: one numpy table
+# look-up over the code points, shared with the steps before) and checked against the text.
+# The positions found also tell the line-based detectors which lines to test and the chrome
+# regex where to try, so no detector scans the whole text with a regex (a scan costs a third
+# of an OpenCC conversion). The trigger texts start with characters that are rare in reports
+# (次数 and 藏 rather than 问次 and 收藏: 问 and 收 start 问题 and 收到), so that few positions are
+# checked.
 _PAGE_INFO, _CHROME, _CHROME_LINE, _FARM = 1, 2, 4, 8
 _TRIGGER_TEXTS = (
-    (_PAGE_INFO, ("击数", "击量", "览次", "读次", "问次", "字体")),  # 点击数 点击量 浏览次数 ... 字体大小
+    (_PAGE_INFO, ("击数", "击量", "次数", "字体")),  # 点击数 点击量 浏览次数 阅读次数 访问次数 字体大小
     (_CHROME, ("【", "[", "扫一", "字号")),  # the starts of _CHROME_RE's alternatives
-    (_CHROME_LINE, ("闭窗", "闭本", "打印", "简体", "享到", "收藏", "顶部")),  # 关闭窗口 ... 返回顶部
+    (_CHROME_LINE, ("闭窗", "闭本", "打印", "简体", "享到", "藏", "顶部")),  # 关闭窗口 ... 收藏 返回顶部
     (_FARM, ("你精",)),  # 本站为你精心整理
 )
-
-
-def _first_chars(texts: Any) -> np.ndarray:
-    """Flags over the BMP code points: the first characters of the texts (read with
-    ``take(cp, mode="clip")``: astral code points read the last entry, U+FFFF, which no text
-    starts with)."""
-    table = np.zeros(0x10000, dtype=bool)
-    table[[ord(t[0]) for t in texts]] = True
-    return table
-
-
-def _screen(table: np.ndarray, cp: np.ndarray) -> list[int]:
-    """Positions whose character is one of a :func:`_first_chars` table's characters (one table
-    look-up over the code points; the caller checks the text there)."""
-    return table.take(cp, mode="clip").nonzero()[0].tolist()
-
-
 _TRIGGER_BITS: dict[str, int] = {}
 for _bit, _texts in _TRIGGER_TEXTS:
     for _t in _texts:
         _TRIGGER_BITS[_t] = _TRIGGER_BITS.get(_t, 0) | _bit
-_TRIGGER_FIRST = _first_chars(_TRIGGER_BITS)
+_BMP[[ord(t[0]) for t in _TRIGGER_BITS]] |= _TRIGGER  # (not U+FFFF, which astral ones read)
 # The detector bits set in each combination of them, in order.
 _BITS_SET = tuple(
     tuple(bit for bit in (_PAGE_INFO, _CHROME, _CHROME_LINE, _FARM) if bits & bit) for bits in range(16)
@@ -838,26 +1049,67 @@ _BITS_SET = tuple(
 # (tested), so a text without any of them holds no cue and the exact test can be skipped.
 _SPAM_TRIGGERS = ("娱乐", "博彩", "家乐", "彩", "赌", "虎机", "荷官", "葡京", "尼斯", "阳城", "洲国", "品视", "成人",
                   "v在", "V在", "无码", "费视", "载_", "be", "bE", "Be", "BE")
-_SPAM_FIRST = _first_chars(_SPAM_TRIGGERS)
-_SPAM_TRIGGER_SET = frozenset(_SPAM_TRIGGERS)
+# Each is looked for from its first character, or from its second where that is rarer in
+# reports (费, 无, 品 and 载 are common); none is U+FFFF, which astral characters read.
+_SPAM_BY_SECOND = frozenset({"荷官", "品视", "无码", "费视", "载_"})
+_SPAM_AT: dict[str, list[tuple[int, str]]] = {}  # anchor -> (its offset in the trigger, trigger)
+for _t in _SPAM_TRIGGERS:
+    _k = 1 if _t in _SPAM_BY_SECOND else 0
+    _SPAM_AT.setdefault(_t[_k], []).append((_k, _t))
+_BMP[[ord(c) for c in _SPAM_AT]] |= _SPAM
+_SPAM_PAIRS = frozenset(t for t in _SPAM_TRIGGERS if len(t) == 2)
+
+
+def _holds_spam_trigger(text: str, classes: np.ndarray) -> bool:
+    """Whether ``text`` (character classes ``classes``, see :meth:`_Editor.bmp_classes`) holds
+    one of ``_SPAM_TRIGGERS``: the positions of the characters they are looked for from
+    (flagged ``_SPAM``), each checked against the text, for a trigger there or just before."""
+    for i in _flagged(classes, _SPAM).tolist():
+        for k, trigger in _SPAM_AT[text[i]]:
+            if i >= k and text.startswith(trigger, i - k):
+                return True
+    return False
 
 
 def _may_hold_spam(text: str, cp: np.ndarray) -> bool:
-    """Whether ``text`` (code points ``cp``) holds one of ``_SPAM_TRIGGERS``: the candidate
-    positions of their first characters (:func:`_screen`), each checked against the text."""
-    triggers = _SPAM_TRIGGER_SET
-    return any(text[i] in triggers or text[i:i + 2] in triggers for i in _screen(_SPAM_FIRST, cp))
+    """:func:`_holds_spam_trigger` for ``text`` with code points ``cp`` (one table look-up)."""
+    return _holds_spam_trigger(text, _BMP.take(cp, mode="clip"))
 
 
-def _trigger_hits(text: str, cp: np.ndarray) -> dict[int, list[int]]:
-    """Positions (sorted) of the trigger texts in ``text`` (code points ``cp``), by detector bit.
+def _joins_spam_pair(text: str, edits: Edits) -> bool:
+    """Whether a batch of deletions and blank replacements may make a pair of
+    ``_SPAM_TRIGGERS`` in ``text``: only where a group of adjacent deletions joins two
+    characters (a trigger holds no blank; a group next to a replacement counts, conservatively,
+    as joining the characters around it)."""
+    lens = edits.lengths()
+    if isinstance(lens, int) and lens:  # every edit puts a blank in
+        return False
+    n = len(text)
+    pairs = _SPAM_PAIRS
+    first = last = -1  # the group of adjacent deletions so far: [first, last)
+    for a, b, k in zip(edits.starts.tolist(), edits.ends.tolist(),
+                       itertools.repeat(0) if isinstance(lens, int) else lens.tolist()):
+        if k:
+            continue
+        if a != last:
+            if first > 0 and last < n and text[first - 1] + text[last] in pairs:
+                return True
+            first = a
+        last = b
+    return first > 0 and last < n and text[first - 1] + text[last] in pairs
 
-    The candidate positions of their first characters (:func:`_screen`: a regex alternation
-    scans several times slower) are checked against the text.
+
+def _trigger_hits(text: str, classes: np.ndarray) -> dict[int, list[int]]:
+    """Positions (sorted) of the trigger texts in ``text`` (character classes ``classes``, see
+    :meth:`_Editor.bmp_classes`), by detector bit.
+
+    The candidate positions of their first characters (flagged ``_TRIGGER`` in the classes,
+    which the steps before have looked up already: a regex alternation scans several times
+    slower) are checked against the text.
     """
     hits: dict[int, list[int]] = {}
     get = _TRIGGER_BITS.get
-    for i in _screen(_TRIGGER_FIRST, cp):
+    for i in _flagged(classes, _TRIGGER).tolist():
         bits = get(text[i:i + 2], 0) | get(text[i], 0)
         if bits:  # (most candidates are not a trigger text: a common first character)
             for bit in _BITS_SET[bits]:
@@ -933,23 +1185,31 @@ def _pipe_runs(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Returns their starts, ends and whether each becomes a tab. A pipe-only line goes with its
     newline; a run at the start or end of a line is removed; a run between two cells becomes
     the cell separator, a tab.
+
+    Done on the run classes of the characters between two line-break sentinels (the text's
+    edges count as line breaks, and every run ends before them), with a fixed number of numpy
+    calls and no work per pipe (a table page holds thousands).
     """
     n = len(cp)
-    cls = _RUN_CLASS.take(cp, mode="clip")
-    starts, ends = _runs(cls != 0)
-    with_pipe = np.zeros(len(starts), dtype=bool)
-    with_pipe[starts.searchsorted((cls == 2).nonzero()[0], "right") - 1] = True
-    starts, ends = starts[with_pipe], ends[with_pipe]
-    at_start = (starts == 0) | (cp[starts - 1] == 10)
-    at_end = (ends == n) | (cp[np.minimum(ends, n - 1)] == 10)
+    cls = np.full(n + 2, _RUN_NEWLINE, dtype=np.uint8)  # cls[x + 1] is the class of character x
+    _RUN_CLASS.take(cp, mode="clip", out=cls[1:-1])
+    in_run = (cls & (_RUN_BLANK | _RUN_PIPE)) != 0
+    edges = (in_run[1:] != in_run[:-1]).nonzero()[0]  # run starts and ends, alternately
+    with_pipe = np.maximum.reduceat(cls[1:], edges)[0::2] == _RUN_PIPE
+    starts, ends = edges[0::2][with_pipe], edges[1::2][with_pipe]
+    at_start = cls[starts] == _RUN_NEWLINE
+    at_end = cls[ends + 1] == _RUN_NEWLINE
     ends = ends + (at_start & at_end & (ends < n))  # the newline of a pipe-only line
     return starts, ends, ~(at_start | at_end)
 
 
-# Spaces and tabs 1, pipes 2 (read with mode="clip": every code point from 127 on reads 0).
+# Run classes: spaces and tabs 1, pipes 2, line breaks 4 (read with mode="clip": every code
+# point from 127 on reads 0).
+_RUN_BLANK, _RUN_PIPE, _RUN_NEWLINE = 1, 2, 4
 _RUN_CLASS = np.zeros(128, dtype=np.uint8)
-_RUN_CLASS[[9, 32]] = 1
-_RUN_CLASS[124] = 2
+_RUN_CLASS[[9, 32]] = _RUN_BLANK
+_RUN_CLASS[124] = _RUN_PIPE
+_RUN_CLASS[10] = _RUN_NEWLINE
 
 
 # Kind codes of the detectors' spans: twice the index in _KIND_NAMES (the low bit marks a pipe
@@ -969,7 +1229,7 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
     # (start, end, kind) of the regex detectors, detector by detector; each detector's spans
     # are sorted and disjoint.
     spans: list[tuple[int, int, int]] = []
-    hits = _trigger_hits(text, ed.codepoints(text))
+    hits = _trigger_hits(text, ed.bmp_classes(text))
     for ls in _lines_at(text, hits.get(_FARM, [])):
         m = _FARM_RE.match(text, ls)
         if m:
@@ -1001,8 +1261,8 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
         p_starts, p_ends, p_tab = _pipe_runs(cp)
         if not spans:  # pipe runs alone are sorted and disjoint
             tab = p_tab.astype(np.int64)
-            edits = Edits(p_starts, p_ends, _TAB_REPS[tab] if tab.any() else "", "pipes", tab)
-            return edits, not header_left and _settled(text, cp, edits, _K_PIPES + tab, hits)
+            edits = _debris_batch(p_starts, p_ends, "pipes", tab)
+            return edits, not header_left and _settled(text, cp, edits, [], hits)
     elif not spans:
         return _NO_EDITS, True
     else:
@@ -1023,10 +1283,9 @@ def _debris_edits(text: str, ed: _Editor) -> tuple[Edits, bool]:
     np.maximum.accumulate(e[:-1], out=reach[1:])
     keep = e > reach
     code = np.where(s < reach, code & ~1, code)[keep]  # a trimmed run loses its tab
-    tab = code & 1
-    reps = _TAB_REPS[tab] if tab.any() else ""
-    edits = Edits(np.maximum(s, reach)[keep], e[keep], reps, _KIND_NAMES[code >> 1], tab)
-    return edits, not header_left and _settled(text, ed.codepoints(text), edits, code, hits)
+    edits = _debris_batch(np.maximum(s, reach)[keep], e[keep], _KIND_NAMES[code >> 1], code & 1)
+    other = ((code >> 1) != (_K_PIPES >> 1)).nonzero()[0].tolist()  # edits other than pipe runs
+    return edits, not header_left and _settled(text, ed.codepoints(text), edits, other, hits)
 
 
 def _merge_few(
@@ -1035,7 +1294,9 @@ def _merge_few(
 ) -> tuple[Edits, bool]:
     """The end of :func:`_debris_edits` for a few spans: the same merge, in Python (a fixed number
     of numpy calls costs more for a few dozen spans)."""
-    items = spans + list(zip(p_starts.tolist(), p_ends.tolist(), (_K_PIPES + p_tab).tolist()))
+    items = list(spans)
+    if len(p_starts):
+        items += zip(p_starts.tolist(), p_ends.tolist(), (_K_PIPES + p_tab).tolist())
     items.sort(key=lambda x: (x[0], x[0] - x[1]))  # stable: ties keep the detector order
     merged: list[tuple[int, int, int]] = []
     reach = 0  # end of everything before
@@ -1046,23 +1307,38 @@ def _merge_few(
             merged.append((a, b, c))
             reach = b
     starts, ends, code = zip(*merged)
-    code = np.array(code)
-    tab = code & 1
-    edits = Edits(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
-                  _TAB_REPS[tab] if tab.any() else "", _KIND_NAMES[code >> 1], tab)
-    return edits, not header_left and _settled(text, cp, edits, code, hits)
+    starts, ends = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    if len(set(code)) == 1 and not code[0] & 1:  # one kind, no tab
+        edits = Edits(starts, ends, "", _KIND_NAMES[code[0] >> 1])
+    else:
+        codes = np.array(code)
+        edits = _debris_batch(starts, ends, _KIND_NAMES[codes >> 1], codes & 1)
+    other = [i for i, c in enumerate(code) if c >> 1 != _K_PIPES >> 1]  # edits other than pipe runs
+    return edits, not header_left and _settled(text, cp, edits, other, hits)
 
 
 _FEW_SPANS = 32  # at most this many spans (pipe runs included): _merge_few
 
 
+def _debris_batch(
+    starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray | str, tab: np.ndarray
+) -> Edits:
+    """The batch of a debris pass; ``tab`` (0 or 1 per edit) tells which edits become a tab.
+    Without any, the batch only deletes, and says so (one replacement, ""), which the offsets
+    and splices take a shorter path for."""
+    if tab.any():
+        return Edits(starts, ends, _TAB_REPS[tab], kinds, tab)
+    return Edits(starts, ends, "", kinds)
+
+
 def _settled(
-    text: str, cp: np.ndarray, edits: Edits, code: np.ndarray, hits: dict[int, list[int]]
+    text: str, cp: np.ndarray, edits: Edits, other: list[int], hits: dict[int, list[int]]
 ) -> bool:
     """Whether applying a debris pass's edits leaves nothing for another pass.
 
-    ``cp`` holds the code points of ``text``, ``code`` the edits' kind codes (``2 * kind + tab``),
-    ``hits`` the trigger positions of the pass. The caller also requires that every line that read as a header line was kept.
+    ``cp`` holds the code points of ``text``, ``other`` the indices of the edits that are not
+    pipe runs, ``hits`` the trigger positions of the pass. The caller also requires that every
+    line that read as a header line was kept.
 
     Every pipe is removed (every pipe is in a pipe run), and every detector is line-local: its
     regex reads one line, from the line start or from a trigger. An edit either removes whole
@@ -1117,7 +1393,6 @@ def _settled(
     for p in (p for v in hits.values() for p in v):  # trigger texts left on a changed line
         if edit_at(p) < 0 and changed(*line_of(p)):
             return False
-    other = ((code >> 1) != (_K_PIPES >> 1)).nonzero()[0].tolist()  # edits other than pipe runs
     for i in other:  # joins
         a, b = int(starts[i]), int(ends[i])
         if a and b < n and text[a - 1] != "\n" and text[b] != "\n" and (
@@ -1125,42 +1400,50 @@ def _settled(
             or text[a - 1] + text[b] in _TRIGGER_BITS
         ):
             return False
-    other_set = set(other)
+    # Colons: pipe runs hold none, so only the other edits (few, read from lists) can remove one
+    # or change a line that holds one in a way that fails; all the edits are looked up only for
+    # a line that could start a header line.
+    o_starts, o_ends = [int(starts[i]) for i in other], [int(ends[i]) for i in other]
     checked = -1  # end of the last line checked
-    for p in _colons_left(text, cp, edits.starts, edits.ends, edit_at):
+    for p in _colons_left(text, cp, o_starts, o_ends):
         if p < checked:
             continue
-        ls, checked, i = line_of(p)
-        if changed(ls, checked, i):
-            while i < len(starts) and starts[i] <= checked:
-                if i in other_set:
-                    return False
-                i += 1
-            rest = text[ls:checked].lstrip(" \t|")
-            if rest[:1] in _BULLETS:
-                rest = rest[1:].lstrip(" \t|")
-            if rest[:1] in _LABEL_FIRST:
-                return False
+        ls = text.rfind("\n", 0, p) + 1
+        checked = text.find("\n", p)
+        if checked < 0:
+            checked = n
+        j = bisect.bisect_left(o_starts, ls)
+        if j < len(o_starts) and o_starts[j] <= checked:
+            return False
+        rest = text[ls:checked].lstrip(" \t|")
+        if rest[:1] in _BULLETS:
+            rest = rest[1:].lstrip(" \t|")
+        if rest[:1] in _LABEL_FIRST and changed(ls, checked, at_or_after(starts, ls)):
+            return False
     return True
 
 
-def _colons_left(
-    text: str, cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, edit_at: Callable[[int], int]
-) -> Iterator[int]:
-    """Positions of the colons that no edit removes, in order: by ``str.find``, skipping the
-    edits, when the text holds a few colons; with numpy when it holds many (a page of header
-    lines: one Python step per colon would cost more)."""
+def _colons_left(text: str, cp: np.ndarray, starts: list[int], ends: list[int]) -> Iterator[int]:
+    """Positions of the colons that none of the (sorted, disjoint) edits ``starts``/``ends``
+    removes, in order: by ``str.find``, skipping the edits, when the text holds a few colons;
+    with numpy when it holds many (a page of header lines: one Python step per colon would
+    cost more)."""
     if text.count(":") > _MANY_COLONS:
         colons = (cp == 58).nonzero()[0]
-        i = starts.searchsorted(colons, "right") - 1
-        yield from colons[(i < 0) | (colons >= ends[np.maximum(i, 0)])].tolist()
+        if starts:
+            a, b = np.array(starts), np.array(ends)
+            i = a.searchsorted(colons, "right") - 1
+            colons = colons[(i < 0) | (colons >= b[np.maximum(i, 0)])]
+        yield from colons.tolist()
         return
     p = text.find(":")
     while p >= 0:
-        i = edit_at(p)
-        if i < 0:
-            yield p
-        p = text.find(":", p + 1 if i < 0 else int(ends[i]))
+        i = bisect.bisect_right(starts, p) - 1
+        if i >= 0 and p < ends[i]:
+            p = text.find(":", ends[i])
+            continue
+        yield p
+        p = text.find(":", p + 1)
 
 
 _MANY_COLONS = 256
@@ -1247,10 +1530,14 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
     else:
         cp = ed.codepoints(text)
         tab = cp == 9
-        starts, ends = _runs(tab | (cp == 32))
-        if edges:
-            inside = (starts >= lead) & (ends <= trail)
-            starts, ends = starts[inside], ends[inside]
+        # blanks between two sentinels, cleared outside [lead, trail) (the stripped edges are
+        # whitespace, so no run inside reaches them), so that every run ends inside
+        blank = np.zeros(n + 2, dtype=bool)
+        np.logical_or(tab, cp == 32, out=blank[1:-1])
+        blank[1:lead + 1] = False
+        blank[trail + 1:n + 1] = False
+        bounds = (blank[1:] != blank[:-1]).nonzero()[0]
+        starts, ends = bounds[0::2], bounds[1::2]
         left = cp[starts - 1]  # (a run at position 0 reads the last character: masked by at_start)
         right = cp[np.minimum(ends, n - 1)]
         at_start = (starts == 0) | (left == 10)
@@ -1267,10 +1554,11 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
         change = remove | (ends - starts > 1) if layout else remove
         code = np.where(remove, 0, 1 + with_tab)[change]  # 0 "", 1 " ", 2 "\t"
         starts, ends = starts[change], ends[change]
-    if layout and (blank_line or text.find("\n\n", lead, trail) >= 0):
+    if layout:
         # three or more line breaks with only blank runs between them become two
         # (with no blank run between two line breaks, _NL_RUN_RE matches what _NL3_RE matches,
-        # and the literal prefix of _NL3_RE makes the search skip ahead to candidates)
+        # and the literal prefix of _NL3_RE makes the search skip ahead to candidates, faster
+        # than str.find("\n\n") would tell that there are none)
         nl_run = _NL_RUN_RE if blank_line else _NL3_RE
         runs = [m.span() for m in nl_run.finditer(text, lead, trail)]
         if runs:
@@ -1289,15 +1577,21 @@ def _blank_edits(text: str, ed: _Editor, *, spaces: bool, layout: bool) -> Edits
         ends = np.concatenate((b[:k], ends, b[k:]))
         zeros = np.zeros(len(edges), dtype=np.int64)
         code = np.concatenate((zeros[:k], code, zeros[k:]))
-    return Edits(starts, ends, _BLANK_REPS[code] if code.any() else "", lens=_BLANK_LENS[code])
+    if not code.any():  # deletions only
+        return Edits(starts, ends)
+    return Edits(starts, ends, _BLANK_REPS[code], lens=_BLANK_LENS[code])
 
 
 def _few_blanks(text: str, lead: int, trail: int) -> list[int] | None:
     """Positions of the spaces and tabs in ``text[lead:trail]``, sorted, if there are at most
-    ``_FEW_BLANKS`` of them (else None); found with ``str.find``, which skips ahead at C speed."""
+    ``_FEW_BLANKS`` of them (else None); found with ``str.find``, which skips ahead at C speed.
+    Tabs are counted first where there is one: a text with tabs is often a tab table, with
+    hundreds of them."""
     found: list[int] = []
-    for char in " \t":
+    for char in "\t ":
         i = text.find(char, lead, trail)
+        if char == "\t" and i >= 0 and text.count(char, i, trail) > _FEW_BLANKS:
+            return None
         while i >= 0:
             if len(found) == _FEW_BLANKS:
                 return None
@@ -1318,28 +1612,26 @@ def _few_blank_edits(
     n = len(text)
     found: list[tuple[int, int, int]] = []  # (start, end, code): code 0 "", 1 " ", 2 "\t", 3 "\n\n"
     blank_line = False
-    runs: list[list[int]] = []  # [start, end] of each maximal run of blanks
-    if " " in text or (layout and "\t" in text):
-        for i in blanks:
-            if runs and runs[-1][1] == i:
-                runs[-1][1] = i + 1
-            else:
-                runs.append([i, i + 1])
-    for a, b in runs:
+    a = 0
+    for k, i in enumerate(blanks):  # each maximal run of blanks [a, b), when it ends
+        if not k or i != blanks[k - 1] + 1:
+            a = i
+        b = i + 1
+        if k + 1 < len(blanks) and blanks[k + 1] == b:
+            continue
         left = text[a - 1] if a else "\n"
         right = text[b] if b < n else "\n"
-        at_start, at_end = left == "\n", right == "\n"
+        if left == "\n" or right == "\n":  # at the start or end of a line
+            if layout:
+                found.append((a, b, 0))
+                blank_line = blank_line or (left == right and a > 0 and b < n)
+            continue
         with_tab = "\t" in text[a:b]
-        remove = layout and (at_start or at_end)
-        if spaces and not (with_tab or at_start or at_end):  # next to a Chinese character?
-            remove = _is_wide(left) or _is_wide(right)
-        if layout and at_start and at_end and a and b < n:
-            blank_line = True
-        if remove:
+        if spaces and not with_tab and (_is_wide(left) or _is_wide(right)):  # next to Chinese
             found.append((a, b, 0))
         elif layout and b - a > 1:
             found.append((a, b, 2 if with_tab else 1))
-    if layout and (blank_line or text.find("\n\n", lead, trail) >= 0):
+    if layout:
         nl_run = _NL_RUN_RE if blank_line else _NL3_RE
         nl_runs = [m.span() for m in nl_run.finditer(text, lead, trail)]
         if nl_runs:
@@ -1354,8 +1646,11 @@ def _few_blank_edits(
         return _NO_EDITS
     found.sort()
     starts, ends, code = zip(*found)
-    return Edits(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
-                 [_BLANK_STRS[c] for c in code], lens=np.array([_BLANK_STR_LENS[c] for c in code]))
+    starts, ends = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    if not any(code):  # deletions only
+        return Edits(starts, ends)
+    return Edits(starts, ends, [_BLANK_STRS[c] for c in code],
+                 lens=np.array([_BLANK_STR_LENS[c] for c in code]))
 
 
 _FEW_BLANKS = 64  # at most this many spaces and tabs: _few_blank_edits
@@ -1427,23 +1722,25 @@ _MOJIBAKE_RE = re.compile(r"\?,[A-Z](?<=[^\x00-\x7f]\?,[A-Z])|\ufffd")
 _GLOSS_TAIL_RE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 
 
-def _warnings(text: str, cp: np.ndarray | None = None) -> list[str]:
+def _warnings(text: str, may_hold_spam: bool | None = None) -> list[str]:
     """Flag spam lines (casino/lottery ads, pinyin glosses) and mojibake; never modify text.
 
     Each pattern runs only on a text that holds one of its trigger texts, and line numbers are
-    computed for the hits only (by bisection over the positions of the line breaks). ``cp`` are
-    the code points of ``text`` if known.
+    computed for the hits only (by counting line breaks from the previous hit: each scan reads
+    the text once). ``may_hold_spam`` is False if the text is known to hold no spam trigger
+    (see :meth:`_Tracker.watch_spam`), None if unknown (then it is screened here).
     """
     hits: dict[int, list[str]] = {}
-    newlines: np.ndarray | None = None
-    if cp is None:
-        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    line_starts: dict[int, int] = {}  # line number -> position of its first character
+    counted = [0, 0]  # a position, and the number of line breaks before it
 
-    def line_of(pos: int) -> int:  # number of newlines before pos
-        nonlocal newlines
-        if newlines is None:
-            newlines = (cp == 10).nonzero()[0]
-        return int(newlines.searchsorted(pos))
+    def line_of(pos: int) -> int:  # number of line breaks before pos
+        at, ln = counted if pos >= counted[0] else (0, 0)  # (a new scan starts over)
+        ln += text.count("\n", at, pos)
+        counted[:] = pos, ln
+        if ln not in line_starts:
+            line_starts[ln] = text.rfind("\n", 0, pos) + 1
+        return ln
 
     gloss_lines: dict[int, int] = {}
     for m in _GLOSS_TAIL_RE.finditer(text):
@@ -1454,7 +1751,10 @@ def _warnings(text: str, cp: np.ndarray | None = None) -> list[str]:
         if k >= 2:
             hits.setdefault(ln, []).append("spam: pinyin glosses")
     # (the test is _SPAM_CUE_RE.search(text) or _BET_RE.search(text), by substring search)
-    if _may_hold_spam(text, cp) and (
+    if may_hold_spam is None:
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        may_hold_spam = _may_hold_spam(text, cp)
+    if may_hold_spam and (
         any(cue in text for cue in _SPAM_CUES) or any(bet in text for bet in _BET_FORMS)
     ):
         for m in _SPAM_SCAN_RE.finditer(text):
@@ -1474,11 +1774,11 @@ def _warnings(text: str, cp: np.ndarray | None = None) -> list[str]:
             i = text.find(cue[0], i + 1)
     if not hits:
         return []
-    bounds = np.concatenate(([-1], newlines, [len(text)]))  # (newlines is set: there are hits)
 
     def head(ln: int) -> str:  # the first 40 characters of line ln
-        start = int(bounds[ln]) + 1
-        return text[start:min(start + 40, int(bounds[ln + 1]))]
+        start = line_starts[ln]
+        end = text.find("\n", start, start + 40)
+        return text[start:start + 40 if end < 0 else end]
 
     return [f"{note} on line {ln + 1}: {head(ln)!r}" for ln in sorted(hits) for note in hits[ln]]
 
@@ -1486,9 +1786,11 @@ def _warnings(text: str, cp: np.ndarray | None = None) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # pipeline
 
-_STEPS: tuple[Callable[[str, _Editor], str], ...] = (
-    _controls, _fold, _t2s, _debris, _spaces_and_layout
-)
+# The steps up to the conversion, and the editing steps after it, which only delete and put
+# blanks in (what _Tracker.watch_spam relies on).
+_CONVERSION_STEPS: tuple[Callable[[str, _Editor], str], ...] = (_controls, _fold, _t2s)
+_EDITING_STEPS: tuple[Callable[[str, _Editor], str], ...] = (_debris, _spaces_and_layout)
+_STEPS = _CONVERSION_STEPS + _EDITING_STEPS
 
 
 def make_pipeline(*steps: Callable[[str], str]) -> Callable[[str], str]:
@@ -1544,12 +1846,15 @@ def normalize(text: str) -> Normalized:
     _check_str(text, "normalize")
     tracker = _Tracker(len(text))
     out = text
-    for step in _STEPS:
+    for step in _CONVERSION_STEPS:
+        out = step(out, tracker)
+    tracker.watch_spam(out)
+    for step in _EDITING_STEPS:
         out = step(out, tracker)
     starts, ends = tracker.map.arrays()
     return Normalized(
         out, starts, ends, tracker.removed(text), tuple(tracker.header),
-        tuple(_warnings(out, tracker.codepoints(out))),
+        tuple(_warnings(out, tracker.spam)),
     )
 
 
@@ -1560,7 +1865,7 @@ def normalize_text(text: str) -> str:
     '三是公开的内容和形式还不够丰富'
     """
     _check_str(text, "normalize_text")
-    editor = _Editor()
+    editor = _Editor(screen_t2s=True)
     for step in _STEPS:
         text = step(text, editor)
     return text

@@ -451,7 +451,8 @@ def test_every_cue_holds_a_trigger(bit, cues):
     triggers = [t for b, texts in _normalize_module._TRIGGER_TEXTS if b == bit for t in texts]
     for cue in cues:
         assert any(t in cue for t in triggers), cue
-        assert bit in _normalize_module._trigger_hits(cue, np.frombuffer(cue.encode("utf-32-le"), np.uint32))
+        classes = _normalize_module._Editor().bmp_classes(cue)
+        assert bit in _normalize_module._trigger_hits(cue, classes)
 
 
 _TRIGGER_SAMPLE = list("字号体击数量览次读问扫一闭窗本打印简享到收藏顶部你精【[]】 \n|ab") + ["\U00020000", "\uffff"]
@@ -467,8 +468,7 @@ def test_trigger_hits_are_every_occurrence_of_the_trigger_texts(text):
         positions = sorted({i for t in texts for i in range(len(text)) if text.startswith(t, i)})
         if positions:
             expected[bit] = positions
-    cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-    assert m._trigger_hits(text, cp) == expected
+    assert m._trigger_hits(text, m._Editor().bmp_classes(text)) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -478,6 +478,37 @@ def test_spam_screen_is_a_substring_test(text):
     m = _normalize_module
     cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
     assert m._may_hold_spam(text, cp) == any(t in text for t in m._SPAM_TRIGGERS)
+
+
+_SPAM_HALVES = list("成人费视bBeE娱乐虎机vV在载_无码家阳城洲国品荷官葡京尼斯博彩赌")
+_SPAM_NEUTRAL = ["正文", "政府", "信息", "\n", " ", "  ", "\t", "|", " | ", "|||\n", "【打印】", "【关闭窗口】",
+                 "点击数:5", "2023", "a", "(一)", "\u200b", "\n\n\n", "(pīn)"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SPAM_NEUTRAL * 3 + _SPAM_HALVES), max_size=60).map("".join))
+def test_spam_screen_followed_through_the_edits_is_the_screen_of_the_result(text):
+    """normalize screens for spam triggers right after the conversion and follows the answer
+    through the debris and blank batches (joins of characters): its warnings are those of a
+    screen of the final text, and a text it calls clean holds no trigger. Batches of a few
+    edits (joins found edit by edit) and of many (the new text screened) alike."""
+    m = _normalize_module
+
+    def run():
+        n = normalize(text)
+        assert n.warnings == tuple(m._warnings(n.text))
+        tracker = m._Tracker(len(text))
+        out = text
+        for step in m._CONVERSION_STEPS:
+            out = step(out, tracker)
+        tracker.watch_spam(out)
+        for step in m._EDITING_STEPS:
+            out = step(out, tracker)
+        if tracker.spam is False:
+            assert not any(t in out for t in m._SPAM_TRIGGERS)
+
+    run()
+    _forced("FEW_EDITS", 0, run)
 
 
 def test_spam_test_by_substrings_is_the_regex_test():
@@ -504,7 +535,7 @@ def test_chrome_alternatives_start_with_a_trigger():
     m = _normalize_module
     for s in ["【关闭窗口】", "[打印]", "扫一扫在手机上查看当前页面", "字号:大 中 小", "字号 [大] [中] [小]"]:
         assert m._CHROME_RE.match(s)
-        assert m._trigger_hits(s, np.frombuffer(s.encode("utf-32-le"), np.uint32))[m._CHROME][0] == 0
+        assert m._trigger_hits(s, m._Editor().bmp_classes(s))[m._CHROME][0] == 0
 
 
 def test_spam_scan_matches_the_case_insensitive_definition():
@@ -768,8 +799,75 @@ def test_opencc_config_leaves_no_files_behind(tmp_path, monkeypatch):
     mod = sys.modules["govtext.normalize"]
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     mod._opencc.cache_clear()
+    mod._t2s_dicts.cache_clear()
     try:
         assert to_simplified("存在著問題") == "存在着问题"  # the 著 fix is loaded
         assert list(tmp_path.iterdir()) == []  # its config files are gone once loaded
     finally:
         mod._opencc.cache_clear()
+        mod._t2s_dicts.cache_clear()
+
+
+def _needs_opencc_dicts():
+    if _normalize_module._t2s_dicts() is None:
+        pytest.skip("the OpenCC dictionaries cannot be read here (no opencc_dict tool)")
+
+
+def _dictionary_keys():
+    """Every key of govtext's t2s dictionaries (OpenCC's and the 著 fix)."""
+    m = _normalize_module
+    texts = [m._T2S_FIX, *m._t2s_dicts().values()]
+    return [key for text in texts for key, _ in m._dict_entries(text)]
+
+
+def test_merged_phrase_dictionary_converts_as_the_fix_in_front(seeds, tmp_path):
+    """The 著 fix merged into OpenCC's phrase dictionary converts as the fix in a dictionary of
+    its own in front of the stock ones: on the seeds, their traditional conversions, and random
+    runs of dictionary keys and their characters."""
+    _needs_opencc_dicts()
+    m = _normalize_module
+    cfg = json.loads(json.dumps(m._t2s_config()[1]))
+    group = cfg["conversion_chain"][0]["dict"]
+    assert m._merged_phrases(group["dicts"][0]["file"], str(tmp_path)) is not None  # (in use)
+    fix = tmp_path / "fix.txt"
+    fix.write_text(m._T2S_FIX, encoding="utf-8")
+    group["dicts"].insert(0, {"type": "text", "file": str(fix)})
+    path = tmp_path / "t2s.json"
+    path.write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
+    in_front = opencc.OpenCC(str(path))
+    keys = [key for key in _dictionary_keys() if len(key) > 1]
+    chars = sorted(set("".join(keys)))
+    rng = random.Random(5)
+    s2t = opencc.OpenCC("s2t")
+    texts = [r.raw for r in seeds] + [s2t.convert(r.raw) for r in seeds]
+    for _ in range(3000):
+        picks = (rng.choice(keys) if rng.random() < 0.5 else rng.choice(chars) for _ in range(12))
+        texts.append("".join(itertools.islice(picks, rng.randrange(1, 12))))
+    for text in texts:
+        assert m._convert("t2s", text) == in_front.convert(text), text
+
+
+def test_t2s_screen_holds_every_character_converted_alone():
+    _needs_opencc_dicts()
+    m = _normalize_module
+    screen, script = m._t2s_screen(), m._script_table()
+    traditional = (script[:0x10000] & 1).nonzero()[0]
+    assert screen[traditional].all()
+    assert screen[[ord(c) for c in "著麼覆沈藉"]].all()  # (phrases only: 答覆, 深沈, 憑藉)
+    assert screen[0xFFFF] == bool((script[0x10000:] & 1).any())  # (astral characters)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_texts_without_screen_characters_are_left_alone_by_opencc(data):
+    """A text without a character of the t2s screen comes out of OpenCC unchanged (so it is not
+    converted): runs of the unscreened characters of the dictionary keys, where a conversion
+    would show first."""
+    _needs_opencc_dicts()
+    m = _normalize_module
+    screen = m._t2s_screen()
+    chars = sorted(
+        {c for key in _dictionary_keys() for c in key if not screen[min(ord(c), 0xFFFF)]})
+    text = "".join(data.draw(st.lists(st.sampled_from(chars), max_size=30)))
+    assert m._convert("t2s", text) == text
+    assert to_simplified(text) == text
