@@ -74,6 +74,24 @@ def _merged_call(fn: Callable, parts: list[dict], *args: Any) -> Any:
     return fn(entries, *args)
 
 
+def _in_order(submitted: Iterator, limit: int, take: Callable[[Any], Any]) -> Iterator[Any]:
+    """``take(item)`` of each item of ``submitted`` (futures, or tuples of them), in order,
+    drawing the next item only while fewer than ``limit`` are in flight; what is still in flight
+    when the consumer stops is cancelled."""
+    pending: deque = deque()
+    try:
+        for item in submitted:
+            pending.append(item)
+            while len(pending) >= limit:
+                yield take(pending.popleft())
+        while pending:
+            yield take(pending.popleft())
+    finally:
+        for item in pending:
+            for fut in item if isinstance(item, tuple) else (item,):
+                fut.cancel()
+
+
 class FollowupEntries:
     """Dicts computed on the workers (one per partition), used where they are: ``submit(fn,
     *args)`` returns the future of ``fn(merged dict, *args)``, run on a worker (Dask moves the
@@ -121,10 +139,9 @@ class DaskExecutor:
         after the partitions waiting to run (lower priority); its results stay on the workers
         (:meth:`followup_entries`), so that work overlaps what the client does next."""
         token = uuid.uuid4().hex[:12]  # task keys only; never part of a result
-        limit = 2 * self.threads + 1
-        pending: deque = deque()
         self._follow = []
-        try:
+
+        def submitted() -> Iterator[tuple]:
             for k, (kind, payload) in enumerate(parts):
                 [data] = self.client.scatter([payload], hash=False)
                 fut = self.client.submit(_partition_task, kind, data, stages, params,
@@ -132,23 +149,16 @@ class DaskExecutor:
                 if follow is not None:
                     self._follow.append(self.client.submit(follow, fut, key=f"govtext-follow-{token}-{k}",
                                                            pure=False, priority=-1))
-                pending.append((fut, data))
-                while len(pending) >= limit:
-                    yield self._collect(pending.popleft())
-            while pending:
-                yield self._collect(pending.popleft())
-        finally:
-            for fut, data in pending:
-                fut.cancel()
-                data.cancel()
+                yield fut, data
 
-    @staticmethod
-    def _collect(item: tuple) -> dict:
+        return _in_order(submitted(), 2 * self.threads + 1, self._collect)
+
+    @classmethod
+    def _collect(cls, item: tuple) -> dict:
         fut, data = item
         try:
-            return fut.result()
+            return cls._take(fut)
         finally:
-            fut.release()
             data.release()
 
     def followup_entries(self) -> FollowupEntries:
@@ -170,20 +180,10 @@ class DaskExecutor:
         At most ``2 * threads + 2`` batches are in flight, so the batches are cut while the
         workers run the previous ones and neither side holds all of them at once."""
         token = uuid.uuid4().hex[:12]
-        limit = 2 * self.threads + 2
-        pending: deque = deque()
         name = getattr(fn, "__name__", "batch")
-        try:
-            for k, batch in enumerate(batches):
-                pending.append(self.client.submit(fn, batch, *args, key=f"govtext-{name}-{token}-{k}",
-                                                  pure=False))
-                while len(pending) >= limit:
-                    yield self._take(pending.popleft())
-            while pending:
-                yield self._take(pending.popleft())
-        finally:
-            for fut in pending:
-                fut.cancel()
+        submitted = (self.client.submit(fn, batch, *args, key=f"govtext-{name}-{token}-{k}", pure=False)
+                     for k, batch in enumerate(batches))
+        return _in_order(submitted, 2 * self.threads + 2, self._take)
 
     @staticmethod
     def _take(fut: Any) -> Any:

@@ -646,14 +646,15 @@ def _convert_dict(source: str, source_kind: str, target: str, target_kind: str) 
 
 
 @functools.cache
-def _t2s_dicts() -> dict[str, str] | None:
-    """The dictionaries of the stock ``t2s`` config, each (by its path) as the text of a text
-    dictionary (``key<TAB>value value ...`` lines; see :func:`_convert_dict`); None when they
-    cannot be read (no tool, another layout)."""
+def _t2s_dicts() -> dict[str, list[tuple[str, list[str]]]] | None:
+    """The entries ``(key, values)`` of each dictionary of the stock ``t2s`` config, by its
+    path, read through the text format (``key<TAB>value value ...`` lines; see
+    :func:`_convert_dict` and :func:`_dict_entries`); None when they cannot be read (no tool,
+    another layout, a line not in that format)."""
     found = _t2s_config()
     if found is None:
         return None
-    dicts: dict[str, str] = {}
+    dicts: dict[str, list[tuple[str, list[str]]]] = {}
 
     def collect(node: Any) -> list[tuple[str, str]]:
         if isinstance(node, dict):
@@ -672,9 +673,12 @@ def _t2s_dicts() -> dict[str, str] | None:
                 return None
             try:
                 with open(out, encoding="utf-8") as fh:
-                    dicts[path] = fh.read()
+                    entries = _dict_entries(fh.read())
             except (OSError, UnicodeDecodeError):
                 return None
+            if entries is None:
+                return None  # not the text format: do not guess
+            dicts[path] = entries
     return dicts or None
 
 
@@ -702,8 +706,7 @@ def _merged_phrases(phrases_path: str, folder: str) -> str | None:
     longest key is the same wherever no phrase key extends a fix key, which is checked.
     """
     dicts = _t2s_dicts()
-    phrases = None if dicts is None else dicts.get(phrases_path)
-    entries = None if phrases is None else _dict_entries(phrases)
+    entries = None if dicts is None else dicts.get(phrases_path)
     fix = _dict_entries(_T2S_FIX)
     if entries is None or fix is None:
         return None
@@ -768,11 +771,11 @@ def _t2s_screen() -> np.ndarray | None:
     dicts = _t2s_dicts()
     if dicts is None:
         return None
+    fix = _dict_entries(_T2S_FIX)
+    if fix is None:
+        return None
     table = np.zeros(0x10000, dtype=bool)
-    for text in [_T2S_FIX, *dicts.values()]:
-        entries = _dict_entries(text)
-        if entries is None:
-            return None  # not the text format: do not guess
+    for entries in [fix, *dicts.values()]:
         for key, values in entries:
             for value in values:
                 if value == key:

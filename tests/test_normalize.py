@@ -582,23 +582,32 @@ def _edit_batches(draw):
     return text, batches
 
 
+@pytest.mark.parametrize("by_index", [False, True])
 @settings(max_examples=300, deadline=None)
-@given(_edit_batches())
-def test_source_map_matches_per_character_reference(case):
+@given(case=_edit_batches())
+def test_source_map_matches_per_character_reference(by_index, case):
+    """SourceMap.edit composes the edits as a per-character reference does, by slices or (the
+    path of large batches) by an EditIndex, which also splices the code points as splice
+    splices the string."""
     text, batches = case
     smap = SourceMap.identity(len(text))
     starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
     cur = text
     for edits in batches:
         batch = Edits.of(edits)
-        smap, src_a, src_b = smap.edit(batch)
+        ix = edit_index(len(cur), batch) if by_index else None
+        smap, src_a, src_b = smap.edit(batch, ix) if by_index else smap.edit(batch)
         assert src_a.tolist() == [starts[a] for a, _, _ in edits]
         assert src_b.tolist() == [ends[b - 1] for _, b, _ in edits]
         new, starts, ends = _naive_apply(cur, starts, ends, edits)
         assert splice(cur, batch) == new
+        if by_index:
+            cp = np.frombuffer(cur.encode("utf-32-le"), np.uint32)
+            assert splice_codepoints(cp, batch, ix).tobytes().decode("utf-32-le") == new
         cur = new
     s, e = smap.arrays()
     assert (s.tolist(), e.tolist()) == (starts, ends)
+    assert s.dtype == e.dtype == np.int64
 
 
 def test_source_map_rejects_bad_edits():
@@ -606,30 +615,6 @@ def test_source_map_rejects_bad_edits():
         SourceMap.identity(5).edit(Edits.of([(2, 4, ""), (3, 5, "")]))
     with pytest.raises(ValueError, match="non-empty"):
         SourceMap.identity(5).edit(Edits.of([(2, 2, "x")]))
-
-
-@settings(max_examples=300, deadline=None)
-@given(_edit_batches())
-def test_source_map_by_index_matches_per_character_reference(case):
-    """The path of large batches (an EditIndex: gathers) gives what the slices give, and it
-    splices the code points as splice splices the string."""
-    text, batches = case
-    smap = SourceMap.identity(len(text))
-    starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
-    cur = text
-    for edits in batches:
-        batch = Edits.of(edits)
-        ix = edit_index(len(cur), batch)
-        smap, src_a, src_b = smap.edit(batch, ix)
-        assert src_a.tolist() == [starts[a] for a, _, _ in edits]
-        assert src_b.tolist() == [ends[b - 1] for _, b, _ in edits]
-        new, starts, ends = _naive_apply(cur, starts, ends, edits)
-        cp = np.frombuffer(cur.encode("utf-32-le"), np.uint32)
-        assert splice_codepoints(cp, batch, ix).tobytes().decode("utf-32-le") == new
-        cur = new
-    s, e = smap.arrays()
-    assert (s.tolist(), e.tolist()) == (starts, ends)
-    assert s.dtype == e.dtype == np.int64
 
 
 def test_edit_index_rejects_bad_edits():
@@ -816,8 +801,8 @@ def _needs_opencc_dicts():
 def _dictionary_keys():
     """Every key of govtext's t2s dictionaries (OpenCC's and the 著 fix)."""
     m = _normalize_module
-    texts = [m._T2S_FIX, *m._t2s_dicts().values()]
-    return [key for text in texts for key, _ in m._dict_entries(text)]
+    dicts = [m._dict_entries(m._T2S_FIX), *m._t2s_dicts().values()]
+    return [key for entries in dicts for key, _ in entries]
 
 
 def test_merged_phrase_dictionary_converts_as_the_fix_in_front(seeds, tmp_path):
