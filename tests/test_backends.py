@@ -7,6 +7,7 @@ once for the module. dask and distributed are dev dependencies (the ``dask`` ext
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 
 import distributed
@@ -68,10 +69,62 @@ def synthetic_local(synthetic):
     return analyze(synthetic, npartitions=1)
 
 
-def test_local_partitions_do_not_change_results(synthetic, synthetic_local, tmp_path):
-    many = analyze(synthetic, npartitions=7)
+@pytest.mark.parametrize("spill", [None, False])
+def test_local_partitions_do_not_change_results(synthetic, synthetic_local, tmp_path, spill):
+    many = analyze(synthetic, npartitions=7, spill=spill)
     _assert_same(synthetic_local, many, tmp_path, "one", "many")
     assert len(many.tables["sentences"]) > 1000 and len(many.tables["group_pairs"]) > 0
+    # several partitions: the per-report tables wait on disk, unless spill=False
+    on_disk = set(many.tables.on_disk())
+    assert synthetic_local.tables.on_disk() == []
+    if spill is None:
+        assert on_disk == {"reports", "sections", "sentences", "items", "tables", "table_checks", "facts",
+                           "statements"}
+    else:
+        assert on_disk == set()
+
+
+def test_spilled_tables_behave_as_a_dict(synthetic, tmp_path):
+    import gc
+    import os
+
+    result = analyze(synthetic, npartitions=3, stages=["structure"], spill=True)
+    tables = result.tables
+    spill_dir = tables._spill.dir
+    assert os.path.isdir(spill_dir) and tables.on_disk() == ["reports", "sections", "sentences", "items"]
+    n = tables.n_rows("sentences")
+    sentences = tables["sentences"]
+    assert len(sentences) == n > 0 and tables["sentences"] is sentences  # the last one read is kept
+    tables["sentences"] = sentences.head(3)  # assigned: held in memory from now on
+    assert tables.n_rows("sentences") == 3 and "sentences" not in tables.on_disk()
+    del tables["items"]
+    assert "items" not in tables and len(tables) == len(list(tables))
+    with pytest.raises(InvalidParameterError, match="got None for 'x'"):
+        tables["x"] = None
+    back = pickle.loads(pickle.dumps(tables))  # a plain dict of every table
+    assert type(back) is dict and list(back) == list(tables)
+    pd.testing.assert_frame_equal(back["reports"], tables["reports"])
+    # the manifest counts rows without keeping the tables
+    write_outputs(result, tmp_path / "out", parquet=False)
+    counts = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["counts"]["tables"]
+    assert counts == {name: len(back[name]) for name in back}
+    del result, tables, sentences, back
+    gc.collect()
+    assert not os.path.exists(spill_dir)  # removed with the last reference
+
+
+def test_a_removed_spill_directory_is_a_clear_error(synthetic):
+    import shutil
+
+    result = analyze(synthetic, npartitions=2, stages=["structure"])
+    shutil.rmtree(result.tables._spill.dir)
+    with pytest.raises(InputError, match="table 'sections' was kept on disk in .* cannot be read back"):
+        result.tables["sections"]
+
+
+def test_spill_must_be_a_bool(synthetic):
+    with pytest.raises(InvalidParameterError, match="'spill' parameter of analyze must be None, True or False"):
+        analyze(synthetic, spill="yes")
 
 
 def test_dask_matches_local_on_the_seeds(client, seed_dir, tmp_path):
