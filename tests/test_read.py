@@ -7,6 +7,8 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import govtext
 from govtext.exceptions import (
@@ -307,6 +309,71 @@ def test_reports_pickle_with_their_metadata_and_cached_structure(seeds):
     assert [s.key for s in c.sections] == [s.key for s in r.sections]
     with pytest.raises(TypeError):
         c.meta["year"] = 2014  # still read-only
+
+
+def test_offsets_are_kept_as_runs_and_read_as_the_normalised_arrays(seeds):
+    """A report keeps its offsets as runs (a few hundred instead of 16 bytes per character);
+    reading them gives normalize's arrays, and raw_span reads single positions from the runs."""
+    import pickle
+
+    import numpy as np
+
+    from govtext.normalize import normalize
+    from govtext.records import _Runs
+
+    for r in seeds:
+        n = normalize(r.raw)
+        assert isinstance(vars(r)["_offsets_runs"], _Runs) and isinstance(vars(r)["_offset_ends_runs"], _Runs)
+        runs = vars(r)["_offsets_runs"].starts.size
+        assert runs < len(r.text) / 10
+        assert r.offsets.dtype == n.starts.dtype and np.array_equal(r.offsets, n.starts)
+        assert np.array_equal(r.offset_ends, n.ends)
+        cuts = [0, 1, len(r.text) // 3, len(r.text) - 1, len(r.text)]
+        for a in cuts:
+            for b in cuts:
+                if a <= b:
+                    want = ((int(n.starts[a]), int(n.ends[b - 1])) if a < b else
+                            ((int(n.starts[a]),) * 2 if a < len(r.text) else (int(n.ends[-1]),) * 2))
+                    assert r.raw_span(a, b) == want
+        back = pickle.loads(pickle.dumps(r))
+        assert isinstance(vars(back)["_offsets_runs"], _Runs) and np.array_equal(back.offsets, r.offsets)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=0, max_size=300), st.integers(0, 2**40),
+       st.sampled_from(["int64", "int32", "uint32"]))
+def test_runs_give_back_the_array_and_every_position(steps, first, dtype):
+    import numpy as np
+
+    from govtext.records import _Runs
+
+    a = (first % 2**31 + np.cumsum(np.asarray(steps, dtype=np.int64)) + 400).astype(dtype)
+    runs = _Runs.of(a)
+    if isinstance(runs, _Runs):  # runs only when they are smaller
+        assert 4 * runs.starts.size <= a.size
+        back = runs.array()
+        assert back.dtype == a.dtype and np.array_equal(back, a)
+        assert all(runs.at(i) == int(a[i]) for i in range(a.size))
+    else:
+        assert runs is a
+
+
+def test_report_offsets_are_checked_and_default_to_the_text(seeds):
+    import numpy as np
+
+    from govtext.records import Report
+
+    r = Report(id="x", text="政府信息公开", raw="政府信息公开", source="s")
+    assert np.array_equal(r.offsets, np.arange(6)) and np.array_equal(r.offset_ends, np.arange(1, 7))
+    assert r.raw_span(2, 4) == (2, 4) and r.raw_span(6, 6) == (6, 6)
+    with pytest.raises(ValueError, match="offsets must have one entry per character of text \\(6\\); got 5 and 6"):
+        Report(id="x", text="政府信息公开", raw="政府信息公开", source="s", offsets=np.arange(5),
+               offset_ends=np.arange(1, 7))
+    with pytest.raises(ValueError, match="got 6 and 5"):
+        Report(id="x", text="政府信息公开", raw="政府信息公开", source="s", offsets=np.arange(6),
+               offset_ends=np.arange(5))
+    e = Report(id="e", text="", raw="", source="s")
+    assert e.offsets.size == 0 and e.raw_span(0, 0) == (0, 0)
 
 
 @pytest.mark.parametrize(("markup", "want"), [
