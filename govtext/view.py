@@ -279,6 +279,10 @@ def _csp(script: str) -> str:
 # small helpers
 
 
+# The names page_name gives (what a view may remove from its reports/ directory).
+_PAGE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{0,40}-[0-9a-f]{12}\.html")
+
+
 def page_name(report_id: str) -> str:
     """The file name of a report's page: a slug of the id plus a short hash of it.
 
@@ -750,7 +754,8 @@ def write_reuse_view(source: Any, corpus: Iterable[Any] | None, out_dir: str | o
     """Write a static, self-contained HTML site to browse the reuse found in a corpus.
 
     ``out_dir/index.html`` lists the reports (label shares, boilerplate, family; sortable);
-    ``out_dir/reports/<name>.html`` shows each report's text highlighted by unit label, with
+    ``out_dir/reports/<name>.html`` (pages of reports this view does not show, left by an
+    earlier write, are removed) shows each report's text highlighted by unit label, with
     the passages it shares underlined: clicking one opens a side-by-side panel with the other
     reports' matching spans in context. The pages need no server and no network (open
     ``index.html`` in a browser); they escape all text and carry a Content-Security-Policy
@@ -910,5 +915,14 @@ def write_reuse_view(source: Any, corpus: Iterable[Any] | None, out_dir: str | o
     for rid, report in reports.items():
         write(pages_dir / names[rid], _report_page(rid, report, infos[rid], units[rid], frags[rid],
                                                    names, titles, texts, context_chars, csp))
-    logger.info("reuse view: wrote %d pages to %s", len(written), out)
+    # pages of reports that an earlier view in this directory showed and this one does not
+    # (a rerun on another corpus) would still be browsable and look current: remove them. Only
+    # files named as report pages are (a slug, a dash, 12 hex digits, .html).
+    keep = {p.name for p in written}
+    stale = [p for p in sorted(pages_dir.iterdir())
+             if p.name not in keep and p.is_file() and _PAGE_NAME_RE.fullmatch(p.name)]
+    for p in stale:
+        p.unlink()
+    logger.info("reuse view: wrote %d pages to %s (%d stale report pages removed)", len(written), out,
+                len(stale))
     return written

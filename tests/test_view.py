@@ -342,6 +342,18 @@ def test_two_writes_are_byte_identical(det, seeds, view, tmp_path):
     assert _read_all(again, tmp_path) == _read_all(paths, out)
 
 
+def test_a_rerun_on_fewer_reports_removes_their_stale_pages(det, seeds, tmp_path):
+    write_reuse_view(det, seeds, tmp_path)
+    (tmp_path / "reports" / "notes.html").write_text("mine", encoding="utf-8")  # not a report page
+    (tmp_path / "reports" / "keep-0123456789ab.txt").write_text("mine", encoding="utf-8")
+    few = ReuseDetector(measures=False).fit(seeds[:3])
+    written = write_reuse_view(few, seeds[:3], tmp_path)
+    pages = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert sorted(p.name for p in written if p.parent.name == "reports") == sorted(
+        page_name(r.id) for r in seeds[:3])
+    assert pages == sorted([page_name(r.id) for r in seeds[:3]] + ["keep-0123456789ab.txt", "notes.html"])
+
+
 def test_identical_across_processes_and_hash_seeds(view, tmp_path):
     out, paths = view
     code = ("import sys; from govtext import ReuseDetector, write_reuse_view; "
