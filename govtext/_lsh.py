@@ -26,6 +26,14 @@ are sorted (``argsort``) and runs of equal keys are buckets; all pairs inside a 
 generated with index arithmetic -- no Python dicts of lists. Exact-duplicate sets are grouped
 beforehand (:func:`govtext._minhash.group_duplicates`), so repeated boilerplate adds no pairs.
 
+The pairs are not all materialised: the buckets of every band are kept in a compact index
+(each member with the number of members after it in its bucket) and the pairs are listed one
+range of their smaller member at a time, deduplicated there (a pair's every occurrence, in any
+band, falls in the same range) and, in :func:`lsh_pairs`, verified at once. Memory then grows
+with the number of sets, not with the band pairs (tens of millions at 10,000 reports, most of
+them repeats across bands or rejected by verification); signatures are likewise computed a
+block of sets at a time and kept only as band keys.
+
 Huge buckets (``max_bucket_size``)
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 A bucket with ``m > max_bucket_size`` members (a hub: many distinct sentences sharing ``r``
@@ -55,6 +63,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 from dataclasses import dataclass
@@ -65,7 +74,6 @@ from govtext._allpairs import (
     Pairs,
     _check_measure,
     _empty_pairs,
-    _within_group_pairs,
     expand_duplicates,
     verify_pairs,
 )
@@ -77,9 +85,9 @@ from govtext._shingles import (
     _as_csr,
     _check_float,
     _check_int,
+    _dedupe_sorted,
     _mix64,
     _param_error,
-    _unique,
 )
 from govtext.exceptions import InvalidParameterError
 
@@ -277,6 +285,220 @@ def band_keys(
     return out
 
 
+# Representatives whose MinHash signatures are held at once by lsh_pairs (num_perm * 4 bytes
+# each) before they are folded into band keys.
+_SIGNATURE_BLOCK = 1 << 16
+
+# Band pairs generated and deduplicated at once by the streaming candidate generation
+# (:func:`_candidate_chunks`): a chunk's keys and their temporaries take a few times
+# 8 bytes per pair.
+_CANDIDATE_CHUNK = 1 << 21
+
+
+@dataclass(frozen=True)
+class _BandIndex:
+    """The buckets of every band, compact, from which candidate pairs are listed on demand.
+
+    A pair is charged to its smaller member (``lo``). Members of the multi-member buckets that
+    are not oversized are stored band after band, bucket after bucket, ascending inside a
+    bucket, so the pairs a member heads are the members that follow it in its bucket:
+    ``members[t + 1 : t + 1 + later[t]]``. The members of the oversized buckets are stored in
+    their window order (``win_members``); a member pairs with those at most ``window``
+    positions away in its bucket (``win_start[b] .. win_end[b]``) that are larger. ``by_unit``
+    and ``win_by_unit`` list the positions grouped by unit (CSR ``unit_ptr``,
+    ``win_unit_ptr``), so the pairs of any range of ``lo`` are found without scanning.
+
+    Attributes
+    ----------
+    n : int
+        Number of units indexed (pair keys are ``lo * n + hi``).
+    members : numpy.ndarray of int32 (int64 when ``n >= 2**31``)
+        Bucket members, see above.
+    later : numpy.ndarray of int32
+        Members after each one in its bucket.
+    by_unit, unit_ptr : numpy.ndarray
+        Positions in ``members`` heading at least one pair, grouped by unit (int32 or int64),
+        and the CSR pointer (int64, ``n + 1``).
+    win_members, win_bucket, win_start, win_end, win_by_unit, win_unit_ptr : numpy.ndarray
+        The oversized buckets: members in window order, the bucket of each, the bounds of each
+        bucket in ``win_members``, and the positions grouped by unit (CSR).
+    window : int
+        ``max_bucket_size - 1`` (0 without oversized buckets).
+    load : numpy.ndarray of int64, shape (n,)
+        Band pairs (repeats across bands included) whose smaller member is each unit, plus
+        ``2 * window`` per oversized-bucket member (a bound): what sizes a chunk.
+    stats : dict
+        ``n_band_pairs``, ``n_oversized_buckets``, ``max_bucket``, ``n_pairs_skipped`` (see
+        :func:`candidate_pairs`).
+    """
+
+    n: int
+    members: np.ndarray
+    later: np.ndarray
+    by_unit: np.ndarray
+    unit_ptr: np.ndarray
+    win_members: np.ndarray
+    win_bucket: np.ndarray
+    win_start: np.ndarray
+    win_end: np.ndarray
+    win_by_unit: np.ndarray
+    win_unit_ptr: np.ndarray
+    window: int
+    load: np.ndarray
+    stats: dict
+
+
+def _by_unit(units: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``units`` grouped by unit (int32 when they fit) and the CSR pointer."""
+    pos = np.argsort(units, kind="stable").astype(np.int32 if units.size < 2**31 else np.int64)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(units, minlength=n), out=ptr[1:])
+    return pos, ptr
+
+
+def _band_index(keys: np.ndarray, max_bucket_size: int | None) -> _BandIndex:
+    """Bucket the band keys (shape ``(bands, n)``) of every band; see :class:`_BandIndex`."""
+    bands, n = keys.shape
+    idx_t = np.int32 if n < 2**31 else np.int64
+    stats = {"n_band_pairs": 0, "n_oversized_buckets": 0, "max_bucket": 0, "n_pairs_skipped": 0}
+    w = 0 if max_bucket_size is None else max_bucket_size - 1
+    mem_parts: list[np.ndarray] = []
+    later_parts: list[np.ndarray] = []
+    win_parts: list[np.ndarray] = []
+    for k in range(bands):
+        # a stable sort keeps the members of a bucket (equal keys) in ascending unit order
+        order = np.argsort(keys[k], kind="stable")
+        sk = keys[k][order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = sk[1:] != sk[:-1]
+        del sk
+        starts = np.flatnonzero(new)
+        del new
+        sizes = np.diff(np.append(starts, n))
+        if sizes.size:
+            stats["max_bucket"] = max(stats["max_bucket"], int(sizes.max()))
+        multi = sizes >= 2
+        big = multi & (sizes > (max_bucket_size or n + 1))
+        small = multi & ~big
+        if small.any():
+            sub = sizes[small]
+            at = np.repeat(starts[small] - (np.cumsum(sub) - sub), sub) + np.arange(sub.sum())
+            mem_parts.append(order[at].astype(idx_t))
+            rank = np.arange(sub.sum()) - np.repeat(np.cumsum(sub) - sub, sub)
+            later_parts.append((np.repeat(sub, sub) - 1 - rank).astype(np.int32))
+            stats["n_band_pairs"] += int((sub * (sub - 1) // 2).sum())
+            del at, rank
+        for st, sz in zip(starts[big], sizes[big]):
+            # window order: by the keys of up to 4 other bands (members agreeing on more bands
+            # sit together), then by unit
+            members = order[st : st + sz]
+            others = [keys[(k + d) % bands][members] for d in range(min(bands - 1, 4), 0, -1)]
+            members = members[np.lexsort([members, *others])] if others else members
+            win_parts.append(members.astype(idx_t))
+            n_win = int(np.minimum(w, sz - 1 - np.arange(sz)).sum())
+            stats["n_oversized_buckets"] += 1
+            stats["n_band_pairs"] += n_win
+            stats["n_pairs_skipped"] += int(sz * (sz - 1) // 2 - n_win)
+        del order
+    members = np.concatenate(mem_parts) if mem_parts else np.empty(0, dtype=idx_t)
+    del mem_parts
+    later = np.concatenate(later_parts) if later_parts else np.empty(0, dtype=np.int32)
+    del later_parts
+    head = np.flatnonzero(later > 0)
+    head_unit = members[head]
+    pos, unit_ptr = _by_unit(head_unit, n)
+    by_unit = head[pos].astype(pos.dtype)
+    del head, pos
+    # exact in float64 (counts far below 2**53)
+    load = np.bincount(head_unit, weights=later[later > 0], minlength=n).astype(np.int64)
+    del head_unit
+    win_sizes = np.array([m.size for m in win_parts], dtype=np.int64)
+    win_members = np.concatenate(win_parts) if win_parts else np.empty(0, dtype=idx_t)
+    del win_parts
+    win_end = np.cumsum(win_sizes)
+    win_start = win_end - win_sizes
+    win_bucket = np.repeat(np.arange(win_sizes.size, dtype=np.int32), win_sizes)
+    win_by_unit, win_unit_ptr = _by_unit(win_members, n)
+    if win_members.size:
+        # a bound: a member has at most 2 * w neighbours in its window
+        load += np.bincount(win_members, weights=np.minimum(2 * w, win_sizes - 1)[win_bucket],
+                            minlength=n).astype(np.int64)
+    return _BandIndex(n, members, later, by_unit, unit_ptr, win_members, win_bucket, win_start,
+                      win_end, win_by_unit, win_unit_ptr, w, load, stats)
+
+
+def _candidate_chunks(index: _BandIndex, chunk_pairs: int | None = None):
+    """The unique candidate pairs of ``index``, one range of ``lo`` at a time.
+
+    Every pair with ``lo`` in a range is generated in that range's chunk (whatever band or
+    bucket it comes from), so deduplicating inside a chunk deduplicates globally; the chunks
+    come in increasing ``lo``, so their concatenation is the sorted unique candidate list of
+    :func:`candidate_pairs`, without materialising every band pair at once.
+
+    Parameters
+    ----------
+    index : _BandIndex
+        From :func:`_band_index`.
+    chunk_pairs : int, optional
+        Band pairs generated at once (a single unit heading more is one chunk of its own);
+        default ``_CANDIDATE_CHUNK`` (2**21).
+
+    Yields
+    ------
+    i, j : numpy.ndarray of int64
+        Non-empty chunks of unique pairs, ``i < j``, sorted by ``(i, j)``.
+    """
+    if chunk_pairs is None:
+        chunk_pairs = _CANDIDATE_CHUNK
+    n, members, later = index.n, index.members, index.later
+    wm, w = index.win_members, np.int64(index.window)
+    cum = np.cumsum(index.load)
+    x0 = 0
+    while x0 < n:
+        base = int(cum[x0 - 1]) if x0 else 0
+        x1 = int(np.searchsorted(cum, base + chunk_pairs, side="right"))
+        x1 = min(max(x1, x0 + 1), n)
+        if int(cum[x1 - 1]) == base:  # no pairs headed in [x0, x1)
+            x0 = x1
+            continue
+        parts = []
+        e = index.by_unit[index.unit_ptr[x0] : index.unit_ptr[x1]].astype(np.int64)
+        if e.size:
+            c = later[e].astype(np.int64)
+            key = np.repeat(members[e].astype(np.int64), c)
+            key *= np.int64(n)
+            # partner positions: the c members after e in its bucket
+            part = np.repeat(e + 1 - (np.cumsum(c) - c), c)
+            part += np.arange(part.size, dtype=np.int64)
+            del e, c
+            key += members[part]
+            del part
+            parts.append(key)
+        e = index.win_by_unit[index.win_unit_ptr[x0] : index.win_unit_ptr[x1]].astype(np.int64)
+        if e.size:
+            # window pairs headed by their smaller member: the larger members at most w
+            # positions away in the window order
+            b = index.win_bucket[e]
+            lo = np.maximum(index.win_start[b], e - w)
+            c = np.minimum(index.win_end[b], e + w + 1) - lo
+            head = np.repeat(wm[e].astype(np.int64), c)
+            part = np.repeat(lo - (np.cumsum(c) - c), c) + np.arange(int(c.sum()), dtype=np.int64)
+            other = wm[part].astype(np.int64)
+            ok = other > head
+            key = head[ok] * np.int64(n)
+            key += other[ok]
+            del b, lo, c, head, part, other, ok
+            parts.append(key)
+        key = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        del parts
+        key.sort()  # in place: no second copy of the chunk
+        key = _dedupe_sorted(key)
+        if key.size:
+            yield key // n, key % n
+        del key
+        x0 = x1
+
+
 def candidate_pairs(
     signatures: np.ndarray,
     *,
@@ -312,54 +534,18 @@ def candidate_pairs(
     caller = "candidate_pairs"
     if max_bucket_size is not None:
         max_bucket_size = _check_int(max_bucket_size, "max_bucket_size", caller, low=2)
-    keys = band_keys(signatures, bands, rows, units=units)
-    n = keys.shape[1]
-    stats = {"n_band_pairs": 0, "n_oversized_buckets": 0, "max_bucket": 0, "n_pairs_skipped": 0}
-    acc: list[np.ndarray] = []
-    acc_size = 0
-    last_unique = 0
-    for k in range(bands):
-        order = np.argsort(keys[k], kind="stable")
-        sk = keys[k][order]
-        new = np.ones(n, dtype=bool)
-        new[1:] = sk[1:] != sk[:-1]
-        starts = np.flatnonzero(new)
-        sizes = np.diff(np.append(starts, n))
-        if sizes.size:
-            stats["max_bucket"] = max(stats["max_bucket"], int(sizes.max()))
-        multi = sizes >= 2
-        big = multi & (sizes > (max_bucket_size or n + 1))
-        small = multi & ~big
-        parts = []
-        if small.any():
-            sub = sizes[small]
-            p, q = _within_group_pairs(sub)
-            member_pos = np.repeat(starts[small] - (np.cumsum(sub) - sub), sub) + np.arange(
-                sub.sum())
-            parts.append((order[member_pos[p]], order[member_pos[q]]))
-        if big.any():
-            for st, sz in zip(starts[big], sizes[big]):
-                members = order[st : st + sz]
-                others = [keys[(k + d) % bands][members] for d in range(min(bands - 1, 4), 0, -1)]
-                members = members[np.lexsort([members, *others])] if others else members
-                w = max_bucket_size - 1
-                a_idx = np.repeat(np.arange(sz), np.minimum(w, sz - 1 - np.arange(sz)))
-                cnt = np.minimum(w, sz - 1 - np.arange(sz))
-                off = np.arange(a_idx.size) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-                parts.append((members[a_idx], members[a_idx + 1 + off]))
-                stats["n_oversized_buckets"] += 1
-                stats["n_pairs_skipped"] += int(sz * (sz - 1) // 2 - a_idx.size)
-        for a, b in parts:
-            lo, hi = np.minimum(a, b), np.maximum(a, b)
-            acc.append(lo * np.int64(n) + hi)
-            acc_size += lo.size
-            stats["n_band_pairs"] += int(lo.size)
-        if acc_size > 2 * max(last_unique, 1 << 20):
-            merged = _unique(np.concatenate(acc))
-            acc, acc_size, last_unique = [merged], merged.size, merged.size
-    keys_ij = _unique(np.concatenate(acc)) if acc else np.empty(0, dtype=np.int64)
-    stats["n_candidates"] = int(keys_ij.size)
-    return keys_ij // n, keys_ij % n, stats
+    index = _band_index(band_keys(signatures, bands, rows, units=units), max_bucket_size)
+    stats = dict(index.stats)
+    chunks = list(_candidate_chunks(index))
+    del index
+    if not chunks:
+        e = np.empty(0, dtype=np.int64)
+        stats["n_candidates"] = 0
+        return e, e.copy(), stats
+    i = np.concatenate([c[0] for c in chunks])
+    j = np.concatenate([c[1] for c in chunks])
+    stats["n_candidates"] = int(i.size)
+    return i, j, stats
 
 
 def lsh_pairs(
@@ -443,6 +629,8 @@ def lsh_pairs(
     num_perm = _check_int(num_perm, "num_perm", caller)
     measure = _check_measure(measure, caller)
     _rng(random_state, caller)
+    if max_bucket_size is not None:
+        max_bucket_size = _check_int(max_bucket_size, "max_bucket_size", caller, low=2)
     if params is None:
         lp = choose_params(t, num_perm, target_recall=target_recall, recall_mode=recall_mode)
         bands, rows = lp.bands, lp.rows
@@ -467,26 +655,54 @@ def lsh_pairs(
             msg = (f"The 'params' parameter of {caller} must satisfy bands * rows <= num_perm "
                    f"({num_perm}). Got {bands} * {rows} instead.")
             raise InvalidParameterError(msg)
-        sig = minhash_signatures((indptr, hashes), num_perm=num_perm,
-                                 random_state=random_state, units=reps)
-        ci, cj, cstats = candidate_pairs(sig, bands=bands, rows=rows,
-                                         max_bucket_size=max_bucket_size)
-        del sig
+        # signatures of a block of representatives at a time, folded into band keys at once:
+        # a set's keys take bands * 8 bytes, its signature num_perm * 4 (a row depends on its
+        # set only, so the keys are those of the whole matrix). A Generator is drawn from once,
+        # as by a single call; the other blocks use copies of its state before that draw
+        pristine = (copy.deepcopy(random_state) if isinstance(random_state, np.random.Generator)
+                    else random_state)
+        keys = np.empty((bands, reps.size), dtype=np.uint64)
+        for u0 in range(0, reps.size, _SIGNATURE_BLOCK):
+            u1 = min(u0 + _SIGNATURE_BLOCK, reps.size)
+            rs = random_state if u0 == 0 else copy.deepcopy(pristine)
+            sig = minhash_signatures((indptr, hashes), num_perm=num_perm, random_state=rs,
+                                     units=reps[u0:u1])
+            keys[:, u0:u1] = band_keys(sig, bands, rows)
+            del sig
     else:
         sig = np.asarray(signatures)
         if sig.ndim != 2 or sig.shape[0] != n_units:
             msg = (f"The 'signatures' parameter of {caller} must have one row per unit "
                    f"({n_units}). Got shape {sig.shape} instead.")
             raise InvalidParameterError(msg)
-        ci, cj, cstats = candidate_pairs(sig, bands=bands, rows=rows,
-                                         max_bucket_size=max_bucket_size, units=reps)
-    stats.update(cstats)
-    # verify on the unit-level sets (representatives' indices), then back to group indices
-    ver = verify_pairs((indptr, hashes), reps[ci], reps[cj], threshold=t, measure=measure)
-    stats["n_distinct_pairs"] = len(ver)
-    gi = np.searchsorted(reps, ver.i)
-    gj = np.searchsorted(reps, ver.j)
-    ver = Pairs(gi, gj, ver.intersection, ver.jaccard, ver.containment, stats)
+        keys = band_keys(sig, bands, rows, units=reps)
+    index = _band_index(keys, max_bucket_size)
+    del keys
+    stats.update(index.stats)
+    # candidates are verified chunk by chunk as they are listed (what candidate_pairs would
+    # return, in the same order): the band pairs of a large corpus number tens of millions
+    # and only a few percent pass; the verified pairs of the chunks, in increasing ``lo``,
+    # concatenate to the sorted pairs. Indices go to the unit-level sets (representatives)
+    # for verification, then back to group indices.
+    n_cand = 0
+    parts: list[Pairs] = []
+    for ci, cj in _candidate_chunks(index):
+        n_cand += int(ci.size)
+        parts.append(verify_pairs((indptr, hashes), reps[ci], reps[cj], threshold=t,
+                                  measure=measure))
+        del ci, cj
+    del index
+    stats["n_candidates"] = n_cand
+    if not parts:
+        parts.append(verify_pairs((indptr, hashes), reps[:0], reps[:0], threshold=t,
+                                  measure=measure))
+    cols = [np.concatenate([getattr(v, c) for v in parts])
+            for c in ("i", "j", "intersection", "jaccard", "containment")]
+    del parts
+    stats["n_distinct_pairs"] = int(cols[0].size)
+    gi = np.searchsorted(reps, cols[0])
+    gj = np.searchsorted(reps, cols[1])
+    ver = Pairs(gi, gj, cols[2], cols[3], cols[4], stats)
     if not expand:
         return ver, groups
     out = expand_duplicates(ver, groups, (indptr, hashes))

@@ -298,6 +298,10 @@ class DuplicateGroups:
         return int(self.members.size - self.reps.size)
 
 
+# Hashes compared at once by group_duplicates' exact check of equal fingerprints.
+_CHECK_BLOCK = 1 << 19
+
+
 def group_duplicates(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> DuplicateGroups:
     """Group units whose shingle sets are identical.
 
@@ -337,17 +341,29 @@ def group_duplicates(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> Dupli
         # exact check of every non-first member against its group's first member
         cand = np.flatnonzero(~new)
         if cand.size:
-            u, f = order[cand], first[cand]
-            cnt = sizes[u]
-            tot = int(cnt.sum())
-            base = np.cumsum(cnt) - cnt
-            ar = np.arange(tot, dtype=np.int64)
-            pu = np.repeat(indptr[u] - base, cnt) + ar
-            pf = np.repeat(indptr[f] - base, cnt) + ar
-            neq = hashes[pu] != hashes[pf]
-            if neq.any():
-                owner = np.repeat(np.arange(cand.size), cnt)
-                bad = np.unique(owner[neq])
+            # in blocks of about _CHECK_BLOCK hashes: the duplicates of a large corpus hold
+            # tens of millions, and each compared hash takes a few int64 temporaries
+            csum = np.cumsum(sizes[order[cand]])
+            bad_parts = []
+            c0 = 0
+            while c0 < cand.size:
+                base0 = int(csum[c0 - 1]) if c0 else 0
+                c1 = int(np.searchsorted(csum, base0 + _CHECK_BLOCK, side="right"))
+                c1 = min(max(c1, c0 + 1), cand.size)
+                u, f = order[cand[c0:c1]], first[cand[c0:c1]]
+                cnt = sizes[u]
+                base = np.cumsum(cnt) - cnt
+                ar = np.arange(int(csum[c1 - 1]) - base0, dtype=np.int64)
+                pu = np.repeat(indptr[u] - base, cnt) + ar
+                pf = np.repeat(indptr[f] - base, cnt) + ar
+                neq = hashes[pu] != hashes[pf]
+                del ar, pu, pf
+                if neq.any():
+                    owner = np.repeat(np.arange(c0, c1), cnt)
+                    bad_parts.append(np.unique(owner[neq]))
+                c0 = c1
+            if bad_parts:
+                bad = np.concatenate(bad_parts)
                 logger.warning("%d fingerprint collisions between different shingle sets; "
                                "the sets are kept apart", bad.size)
                 first[cand[bad]] = order[cand[bad]]

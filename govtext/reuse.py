@@ -1184,8 +1184,10 @@ class ReuseDetector(BaseEstimator):
             stats_out = {}
         n = len(units)
         rep = units["rep"].to_numpy()
-        label = np.where(units["heading"].to_numpy(), "heading",
-                         np.where(units["_match"].to_numpy(), "own", "short")).astype(object)
+        # one str object per label value, shared by the units (``astype(object)`` of a str
+        # array makes one object a unit: about 60 bytes each, kept in ``units_``)
+        label = np.array(["heading", "own", "short"], dtype=object)[
+            np.where(units["heading"].to_numpy(), 0, np.where(units["_match"].to_numpy(), 1, 2))]
         cohort_size = info["cohort_size"].to_numpy()[rep]
         boiler = np.where(units["_match"].to_numpy(), 1.0 / cohort_size, np.nan)
         n_reports = np.ones(n, dtype=np.int64)
@@ -1255,12 +1257,20 @@ class ReuseDetector(BaseEstimator):
                 """Reuse relations: reports sharing enough non-template text."""
                 free = np.flatnonzero(~tm[ei])
                 w = n_chars[u_arr[free]] / (k[ei[free]] - 1.0)
-                sup = (pd.DataFrame({"r": r_arr[free].astype(np.int64),
-                                     "s": s_arr[free].astype(np.int64),
-                                     "chars": w, "units": np.ones(free.size)})
-                       .groupby(["r", "s"], sort=True)[["chars", "units"]].sum().reset_index())
-                sup = sup.astype({"r": "int64", "s": "int64", "chars": "float64",
-                                  "units": "int64"})
+                # grouped on one int64 key r * nr1 + s (sorted as (r, s)): a two-column
+                # groupby holds several codes a row; the sums are the same (same rows, order)
+                key = r_arr[free].astype(np.int64) * nr1
+                key += s_arr[free]
+                g = pd.Series(w, copy=False).groupby(key, sort=True)
+                del key, w
+                chars = g.sum()
+                units_n = g.size()
+                del g
+                kk = chars.index.to_numpy(dtype=np.int64)
+                sup = pd.DataFrame({"r": kk // nr1, "s": kk % nr1,
+                                    "chars": chars.to_numpy(dtype=np.float64),
+                                    "units": units_n.to_numpy(dtype=np.int64)})
+                del chars, units_n, kk
                 sup = sup.loc[sup["units"] >= p["min_shared_units"]]
                 return sup, sup.loc[sup["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]], free
 
@@ -1333,7 +1343,7 @@ class ReuseDetector(BaseEstimator):
                     support = pd.concat([support, both], ignore_index=True)
                     support = support.sort_values(["r", "s"], kind="stable").reset_index(drop=True)
                     ok = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]]
-            lab = np.where(tmpl, "template", "own").astype(object)
+            lab = np.array(["own", "template"], dtype=object)[tmpl.astype(np.intp)]
             src = np.full(idx.size, -1, dtype=np.int64)
             links = pd.DataFrame({"unit": u_arr[free].astype(np.int64),
                                   "r": r_arr[free].astype(np.int64),
@@ -2214,41 +2224,80 @@ def _edit_ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+# Shingles (set elements) handled at once by _rare_shingle_pairs: it splits the shingles into
+# that many hash classes, each taking a few tens of bytes an element in temporaries.
+_RARE_BLOCK = 1 << 21
+
+
 def _rare_shingle_pairs(units: pd.DataFrame, sets: Any, unit_tmpl: np.ndarray,
                         max_reports: int, min_shared: int, nr1: np.int64) -> np.ndarray:
     """Keys ``r * nr1 + s`` (``r < s``, sorted) of the report pairs sharing at least
     ``min_shared`` rare shingles: shingles of non-template matchable units found in 2 to
     ``max_reports`` reports. Linear in the shingles (each rare shingle gives at most
-    ``max_reports * (max_reports - 1) / 2`` report pairs)."""
+    ``max_reports * (max_reports - 1) / 2`` report pairs).
+
+    The shingles are processed in classes of their hash (``hash % n_classes``, about
+    ``_RARE_BLOCK`` elements each): a shingle's reports are all in its class, so each class
+    gives its own report-pair counts, summed at the end; temporaries are those of one class,
+    not of every shingle of the corpus."""
     from govtext._shingles import _unique, _unique_inverse_counts
 
     empty = np.zeros(0, dtype=np.int64)
     match = np.flatnonzero(units["_match"].to_numpy())
-    if match.size == 0 or sets.hashes.size == 0:
+    hashes, indptr = sets.hashes, sets.indptr
+    if match.size == 0 or hashes.size == 0:
         return empty
-    sizes = np.diff(sets.indptr)
-    owner = np.repeat(np.arange(match.size, dtype=np.int64), sizes)
-    sel = ~unit_tmpl[match][owner]
-    rep_h = units["rep"].to_numpy().astype(np.int64)[match][owner[sel]]
-    _, sh, _ = _unique_inverse_counts(sets.hashes[sel])
-    del owner, sel
-    # distinct (shingle, report), sorted by shingle then report
-    key = _unique(sh.astype(np.int64).ravel() * nr1 + rep_h)
-    del sh, rep_h
-    sh, rr = key // nr1, key % nr1
-    del key
-    df = np.bincount(sh)[sh]
-    keep = (df >= 2) & (df <= max_reports)
-    sh, rr = sh[keep], rr[keep]
-    if sh.size == 0:
+    n_el = hashes.size
+    n_cls = max(1, min(-(-n_el // _RARE_BLOCK), 254))
+    # class of each element (uint8; 255: a template unit's shingle, left out), in blocks so
+    # that no full-size uint64 temporary is made
+    cls = np.empty(n_el, dtype=np.uint8)
+    for b0 in range(0, n_el, _RARE_BLOCK):
+        b1 = min(b0 + _RARE_BLOCK, n_el)
+        cls[b0:b1] = hashes[b0:b1] % np.uint64(n_cls)
+    sizes = np.diff(indptr)
+    cls[np.repeat(unit_tmpl[match], sizes)] = 255
+    rep_m = units["rep"].to_numpy().astype(np.int64)[match]
+    pk_parts, cnt_parts = [], []
+    for c in range(n_cls):
+        el = np.flatnonzero(cls == c)
+        if el.size == 0:
+            continue
+        rep_h = rep_m[np.searchsorted(indptr, el, side="right") - 1]
+        _, sh, _ = _unique_inverse_counts(hashes[el])
+        del el
+        # distinct (shingle, report), sorted by shingle then report
+        key = _unique(sh.astype(np.int64).ravel() * nr1 + rep_h)
+        del sh, rep_h
+        sh, rr = key // nr1, key % nr1
+        del key
+        df = np.bincount(sh)[sh]
+        keep = (df >= 2) & (df <= max_reports)
+        sh, rr = sh[keep], rr[keep]
+        if sh.size == 0:
+            continue
+        e, partner = _pairs_within(sh)
+        pk = np.sort(rr[e] * nr1 + rr[partner])
+        del e, partner, sh, rr
+        if pk.size == 0:
+            continue
+        first = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]])
+        cnt_parts.append(np.diff(np.r_[first, pk.size]))
+        pk_parts.append(pk[first])
+        del pk, first
+    del cls
+    if not pk_parts:
         return empty
-    e, partner = _pairs_within(sh)
-    pk = np.sort(rr[e] * nr1 + rr[partner])
-    if pk.size == 0:
-        return empty
+    # shared rare shingles of each report pair, over the classes
+    pk = np.concatenate(pk_parts)
+    cnt = np.concatenate(cnt_parts)
+    del pk_parts, cnt_parts
+    order = np.argsort(pk, kind="stable")
+    pk, cnt = pk[order], cnt[order]
+    del order
     first = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]])
-    cnt = np.diff(np.r_[first, pk.size])
-    return pk[first[cnt >= min_shared]].astype(np.int64)
+    total = np.add.reduceat(cnt, first)
+    return pk[first[total >= min_shared]].astype(np.int64)
 
 
 def _pairs_within(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -2294,27 +2343,62 @@ def _isolated(cand: np.ndarray, idx: np.ndarray, g_idx: np.ndarray, rep: np.ndar
 
 
 def _sub_csr(sets: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows ``rows`` of CSR shingle sets, their hashes numbered ``0..`` in sorted order (so
-    every row stays sorted): ``(indptr, cols)``, int64, for :func:`_cross_jaccard`."""
+    """Rows ``rows`` of CSR shingle sets with their hashes numbered ``0 .. n_distinct - 1``:
+    ``(indptr, cols)`` (int64; int32 numbers) for :func:`_cross_jaccard`, which only compares
+    the numbers (equal hashes get equal numbers).
+
+    The hashes are numbered class by class (``hash % n_classes``, about ``_RARE_BLOCK``
+    elements a class; sorted inside a class): the temporaries of a sort are those of one class,
+    not of every shingle of the rows."""
     from govtext._shingles import _unique_inverse_counts
 
     sizes = np.diff(sets.indptr)[rows]
-    src = (np.repeat(sets.indptr[rows] - (np.cumsum(sizes) - sizes), sizes)
-           + np.arange(int(sizes.sum())))
-    _, cols, _ = _unique_inverse_counts(sets.hashes[src])
+    tot = int(sizes.sum())
     indptr = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(sizes, out=indptr[1:])
-    return indptr, cols.astype(np.int64)
+    rows = np.asarray(rows, dtype=np.int64)
+
+    def hashes_at(el: np.ndarray) -> np.ndarray:
+        """The hashes of entries ``el`` (ascending) of the sub-CSR, read from ``sets``."""
+        row = np.searchsorted(indptr, el, side="right") - 1
+        return sets.hashes[sets.indptr[rows[row]] + (el - indptr[row])]
+
+    # the class of every entry (1 byte; the hashes themselves are read again class by class,
+    # not copied for every entry at once)
+    n_cls = max(1, min(-(-tot // _RARE_BLOCK), 255))
+    cls = np.empty(tot, dtype=np.uint8)
+    for b0 in range(0, tot, _RARE_BLOCK):
+        b1 = min(b0 + _RARE_BLOCK, tot)
+        cls[b0:b1] = hashes_at(np.arange(b0, b1, dtype=np.int64)) % np.uint64(n_cls)
+    cols = np.empty(tot, dtype=np.int32 if tot < 2**31 else np.int64)
+    off = 0
+    for c in range(n_cls):
+        el = np.flatnonzero(cls == c)
+        if el.size:
+            _, inv, _ = _unique_inverse_counts(hashes_at(el))
+            cols[el] = inv + off
+            off += int(inv.max()) + 1
+    return indptr, cols
+
+
+# Shingles of the pb-side reports indexed at once by _cross_jaccard (the index and its sort
+# take about 30 bytes a shingle).
+_CROSS_BLOCK = 1 << 22
 
 
 def _cross_jaccard(indptr: np.ndarray, cols: np.ndarray, row_rep: np.ndarray,
                    pa: np.ndarray, pb: np.ndarray, n_reports: int):
     """Jaccard of every row of report ``pa[k]`` with every row of report ``pb[k]`` that shares
-    a column with it, for all ``k`` at once: ``(k, row_a, row_b, jaccard)`` arrays.
+    a column with it, for all ``k`` at once: ``(k, row_a, row_b, jaccard)`` arrays, sorted by
+    ``(k, row_a, row_b)``.
 
-    The rows are binary sets in CSR form (``indptr``, ``cols``: sorted, distinct per row),
-    grouped by report (``row_rep`` sorted). A join on the columns, in chunks of about a
-    million lookups: linear in the shared columns, no per-pair Python work.
+    The rows are binary sets in CSR form (``indptr``, ``cols``: distinct per row),
+    grouped by report (``row_rep`` sorted). A join on the columns: the ``(report, column)``
+    entries of a block of consecutive reports (about ``_CROSS_BLOCK`` entries) are sorted, and
+    the rows of ``pa[k]`` are looked up in them for the pairs whose ``pb[k]`` is in the block,
+    in chunks of about a million lookups. Every row is indexed once, so the work is that of a
+    single index and the memory that of a block: linear in the shared columns, no per-pair
+    Python work.
     """
     e64 = np.zeros(0, dtype=np.int64)
     nrows = row_rep.size
@@ -2322,47 +2406,73 @@ def _cross_jaccard(indptr: np.ndarray, cols: np.ndarray, row_rep: np.ndarray,
         return e64, e64.copy(), e64.copy(), np.zeros(0, dtype=np.float64)
     sizes = np.diff(indptr).astype(np.int64)
     n_cols = np.int64(int(cols.max()) + 1)
-    ent_row = np.repeat(np.arange(nrows, dtype=np.int64), sizes)
-    rk = row_rep.astype(np.int64)[ent_row] * n_cols + cols
-    order = np.argsort(rk, kind="stable")
-    sk, srow = rk[order], ent_row[order]
-    del rk, order
     row_lo = np.searchsorted(row_rep, np.arange(n_reports + 1), side="left")
-    a0 = indptr[row_lo[pa]].astype(np.int64)
-    na = indptr[row_lo[pa + 1]].astype(np.int64) - a0
-    cum = np.cumsum(na)
+    rep_el = indptr[row_lo].astype(np.int64)  # first entry of each report (and the end)
+    a0 = rep_el[pa]
+    na = rep_el[pa + 1] - a0
+    row_t = np.int32 if nrows < 2**31 else np.int64
     out: list[tuple[np.ndarray, ...]] = []
     nr = np.int64(nrows)
-    k0 = 0
-    while k0 < pa.size:
-        done = int(cum[k0 - 1]) if k0 else 0
-        k1 = max(int(np.searchsorted(cum, done + (1 << 20), side="right")), k0 + 1)
-        c = na[k0:k1]
-        tot = int(c.sum())
-        if tot:
-            pid = np.repeat(np.arange(k0, k1, dtype=np.int64), c)
-            e = np.repeat(a0[k0:k1] - (np.cumsum(c) - c), c) + np.arange(tot, dtype=np.int64)
-            q = pb[pid].astype(np.int64) * n_cols + cols[e]
-            lo = np.searchsorted(sk, q, side="left")
-            cnt = np.searchsorted(sk, q, side="right") - lo
-            t2 = int(cnt.sum())
-            if t2:
-                rid = np.repeat(np.arange(tot, dtype=np.int64), cnt)
-                j = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(t2, dtype=np.int64)
-                key = np.sort((pid[rid] * nr + ent_row[e[rid]]) * nr + srow[j])
-                first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-                inter = np.diff(np.r_[first, key.size]).astype(np.float64)
-                key = key[first]
-                rb = key % nr
-                rest = key // nr
-                ra = rest % nr
-                kk = rest // nr
-                jac = inter / (sizes[ra] + sizes[rb] - inter)
-                out.append((kk, ra, rb, jac))
-        k0 = k1
+    s0 = 0
+    while s0 < n_reports:
+        s1 = int(np.searchsorted(rep_el, rep_el[s0] + _CROSS_BLOCK, side="right")) - 1
+        s1 = min(max(s1, s0 + 1), n_reports)
+        ks = np.flatnonzero((pb >= s0) & (pb < s1))  # ascending: the pairs' order
+        b0, b1 = int(rep_el[s0]), int(rep_el[s1])
+        if ks.size == 0 or b1 == b0:
+            s0 = s1
+            continue
+        # index of the block: (report, column) entries sorted, with their rows
+        r0, r1 = int(row_lo[s0]), int(row_lo[s1])
+        ent_row = np.repeat(np.arange(r0, r1, dtype=row_t), sizes[r0:r1])
+        rk = row_rep.astype(np.int64)[ent_row] * n_cols
+        rk += cols[b0:b1]
+        order = np.argsort(rk, kind="stable")
+        sk = rk[order]
+        del rk
+        srow = ent_row[order]
+        del order, ent_row
+        cum = np.cumsum(na[ks])
+        k0 = 0
+        while k0 < ks.size:
+            done = int(cum[k0 - 1]) if k0 else 0
+            k1 = max(int(np.searchsorted(cum, done + (1 << 20), side="right")), k0 + 1)
+            kc = ks[k0:k1]
+            c = na[kc]
+            tot = int(c.sum())
+            if tot:
+                pid = np.repeat(kc.astype(np.int64), c)
+                e = np.repeat(a0[kc] - (np.cumsum(c) - c), c) + np.arange(tot, dtype=np.int64)
+                q = pb[pid].astype(np.int64) * n_cols + cols[e]
+                lo = np.searchsorted(sk, q, side="left")
+                cnt = np.searchsorted(sk, q, side="right") - lo
+                t2 = int(cnt.sum())
+                if t2:
+                    row_e = np.searchsorted(indptr, e, side="right") - 1  # rows of the lookups
+                    rid = np.repeat(np.arange(tot, dtype=np.int64), cnt)
+                    j = (np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+                         + np.arange(t2, dtype=np.int64))
+                    key = np.sort((pid[rid] * nr + row_e[rid]) * nr + srow[j])
+                    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+                    inter = np.diff(np.r_[first, key.size]).astype(np.float64)
+                    key = key[first]
+                    rb = key % nr
+                    rest = key // nr
+                    ra = rest % nr
+                    kk = rest // nr
+                    jac = inter / (sizes[ra] + sizes[rb] - inter)
+                    out.append((kk, ra, rb, jac))
+            k0 = k1
+        del sk, srow
+        s0 = s1
     if not out:
         return e64, e64.copy(), e64.copy(), np.zeros(0, dtype=np.float64)
-    return tuple(np.concatenate(x) for x in zip(*out))
+    res = [np.concatenate(x) for x in zip(*out)]
+    del out
+    # a pair's rows all come from one block, sorted there: a stable sort by pair restores
+    # the (k, row_a, row_b) order
+    order = np.argsort(res[0], kind="stable")
+    return tuple(x[order] for x in res)
 
 
 def _weak_relations(r: np.ndarray, s: np.ndarray, units: pd.DataFrame, sets: Any,

@@ -1206,6 +1206,70 @@ def test_self_references_masked_for_matching():
 # helpers and parameters
 
 
+def test_fit_in_small_blocks_equals_fit(synth_small, synth_small_fit, monkeypatch):
+    """Every memory-bounding block of the pairs and labels steps made tiny (signatures, band
+    pairs, duplicate checks, rare-shingle classes, cross-Jaccard index) gives the same frames
+    and stats."""
+    import govtext._lsh as lsh_mod
+    import govtext._minhash as minhash_mod
+    import govtext.reuse as reuse_mod
+
+    for mod, name, value in [(lsh_mod, "_SIGNATURE_BLOCK", 23), (lsh_mod, "_CANDIDATE_CHUNK", 64),
+                             (minhash_mod, "_CHECK_BLOCK", 17), (reuse_mod, "_RARE_BLOCK", 997),
+                             (reuse_mod, "_CROSS_BLOCK", 1500)]:
+        monkeypatch.setattr(mod, name, value)
+    got = ReuseDetector(**FAST).fit(synth_small[0])
+    plain = synth_small_fit
+    assert plain.stats_["n_weak_candidates"] > 0
+    for name in _FITTED_FRAMES:
+        pd.testing.assert_frame_equal(getattr(plain, name), getattr(got, name), check_exact=True)
+    drop = {"timings"}
+    assert ({k: v for k, v in plain.stats_.items() if k not in drop}
+            == {k: v for k, v in got.stats_.items() if k not in drop})
+
+
+@settings(max_examples=40, deadline=None)
+@given(n_rows=st.integers(1, 30), n_reports=st.integers(1, 6), vocab=st.integers(1, 12),
+       n_pairs=st.integers(0, 12), block=st.sampled_from([1, 5, 40, 1 << 22]),
+       seed=st.integers(0, 2**16))
+def test_cross_jaccard_in_blocks_is_brute_force(n_rows, n_reports, vocab, n_pairs, block, seed):
+    """_cross_jaccard (its index built a block of reports at a time) lists, sorted by
+    (pair, row_a, row_b), every two rows of the paired reports sharing a column, with their
+    Jaccard; _sub_csr numbers equal hashes equally."""
+    import govtext.reuse as reuse_mod
+    from govtext._shingles import ShingleSets
+
+    rng = np.random.default_rng(seed)
+    row_rep = np.sort(rng.integers(0, n_reports, n_rows))
+    rows = [np.unique(rng.integers(0, vocab, rng.integers(1, 6))) for _ in range(n_rows)]
+    hashes = [np.sort((r.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(2))
+              for r in rows]
+    indptr = np.r_[0, np.cumsum([h.size for h in hashes])].astype(np.int64)
+    sets = ShingleSets(indptr, np.concatenate(hashes))
+    pa = rng.integers(0, n_reports, n_pairs)
+    pb = rng.integers(0, n_reports, n_pairs)
+    old = (reuse_mod._RARE_BLOCK, reuse_mod._CROSS_BLOCK)
+    reuse_mod._RARE_BLOCK = reuse_mod._CROSS_BLOCK = block
+    try:
+        ip, cols = reuse_mod._sub_csr(sets, np.arange(n_rows))
+        k, ra, rb, jac = reuse_mod._cross_jaccard(ip, cols, row_rep, pa, pb, n_reports)
+    finally:
+        reuse_mod._RARE_BLOCK, reuse_mod._CROSS_BLOCK = old
+    np.testing.assert_array_equal(ip, indptr)
+    same = cols[:, None] == cols[None, :]
+    h = sets.hashes
+    assert (same == (h[:, None] == h[None, :])).all()
+    want = []
+    for q in range(n_pairs):
+        for a in np.flatnonzero(row_rep == pa[q]):
+            for b in np.flatnonzero(row_rep == pb[q]):
+                inter = np.intersect1d(rows[a], rows[b]).size
+                if inter:
+                    want.append((q, a, b, inter / np.union1d(rows[a], rows[b]).size))
+    got = list(zip(k.tolist(), ra.tolist(), rb.tolist(), jac.tolist()))
+    assert got == want
+
+
 def test_pairs_within():
     from govtext.reuse import _pairs_within
 

@@ -491,6 +491,109 @@ def test_candidate_pairs_all_pairs_in_bucket():
     assert stats["max_bucket"] == 3 and stats["n_band_pairs"] == 6
 
 
+def _reference_candidates(sig, bands, rows, cap):
+    """Candidate pairs by the documented rule, one band and one bucket at a time in Python:
+    every pair of a bucket of at most ``cap`` members, else the members ordered by the keys of
+    up to 4 other bands (then by index) linked to their next ``cap - 1`` neighbours."""
+    keys = band_keys(sig, bands, rows)
+    out = set()
+    for k in range(bands):
+        buckets = {}
+        for u, key in enumerate(keys[k].tolist()):
+            buckets.setdefault(key, []).append(u)
+        for mem in buckets.values():
+            if cap is None or len(mem) <= cap:
+                out.update(itertools.combinations(mem, 2))
+                continue
+            others = [keys[(k + d) % bands] for d in range(1, min(bands - 1, 4) + 1)]
+            mem = sorted(mem, key=lambda u: (*(o[u] for o in others), u))
+            for a in range(len(mem)):
+                for b in range(a + 1, min(a + cap, len(mem))):
+                    out.add((min(mem[a], mem[b]), max(mem[a], mem[b])))
+    return sorted(out)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(0, 40), values=st.integers(1, 4), bands=st.integers(1, 4),
+       rows=st.integers(1, 3), cap=st.sampled_from([None, 2, 3, 5]),
+       chunk=st.sampled_from([1, 2, 7, 1 << 30]), seed=st.integers(0, 2**16))
+def test_candidate_chunks_equal_the_whole_candidate_list(n, values, bands, rows, cap, chunk, seed):
+    """The streamed candidates (by ranges of the smaller member), chunk size whatever, are the
+    sorted unique pairs of the documented bucket rule, oversized buckets included."""
+    from govtext._lsh import _band_index, _candidate_chunks
+
+    rng = np.random.default_rng(seed)
+    sig = rng.integers(0, values, size=(n, bands * rows)).astype(np.uint32)
+    i, j, stats = candidate_pairs(sig, bands=bands, rows=rows, max_bucket_size=cap)
+    ref = _reference_candidates(sig, bands, rows, cap)
+    assert list(zip(i.tolist(), j.tolist())) == ref
+    assert stats["n_candidates"] == len(ref)
+    assert i.dtype == j.dtype == np.int64
+    index = _band_index(band_keys(sig, bands, rows), cap)
+    assert index.stats == {k: v for k, v in stats.items() if k != "n_candidates"}
+    chunks = list(_candidate_chunks(index, chunk))
+    assert all(c[0].size for c in chunks)  # no empty chunk
+    got = [(a, b) for ci, cj in chunks for a, b in zip(ci.tolist(), cj.tolist())]
+    assert got == ref
+    if chunk == 1:  # a chunk per smaller member (a bound of 1 pair is exceeded by any unit)
+        assert len(chunks) == len({a for a, _ in ref})
+
+
+def test_candidate_pairs_stats_with_oversized_buckets():
+    sig = np.zeros((6, 2), dtype=np.uint32)  # one bucket of 6 in each of 2 bands
+    i, j, stats = candidate_pairs(sig, bands=2, rows=1, max_bucket_size=3)
+    # each member linked to the next cap - 1 = 2 of the window: 2+2+2+2+1 = 9 of 15 a band
+    assert stats["n_band_pairs"] == 18 and stats["n_pairs_skipped"] == 2 * (15 - 9)
+    assert stats["n_oversized_buckets"] == 2 and stats["max_bucket"] == 6
+    assert stats["n_candidates"] == 9 == i.size
+    assert ((j - i) <= 2).all()
+
+
+def test_lsh_pairs_in_small_blocks_and_chunks_equal_one_block(monkeypatch):
+    """Signatures computed a block of sets at a time (a Generator drawn from once) and
+    candidates verified chunk by chunk give the pairs and stats of a single pass."""
+    import govtext._lsh as lsh_mod
+    import govtext._minhash as minhash_mod
+
+    s = shingle_texts(list(corpus(600)))
+    kw = {"threshold": 0.5, "max_bucket_size": 4}
+    one = lsh_pairs(s, random_state=np.random.default_rng(7), **kw)
+    ref_rng = np.random.default_rng(7)
+    permutation_params(128, ref_rng)  # what one call draws
+    monkeypatch.setattr(lsh_mod, "_SIGNATURE_BLOCK", 37)
+    monkeypatch.setattr(lsh_mod, "_CANDIDATE_CHUNK", 50)
+    monkeypatch.setattr(minhash_mod, "_CHECK_BLOCK", 13)
+    g = np.random.default_rng(7)
+    many = lsh_pairs(s, random_state=g, **kw)
+    assert g.integers(0, 2**62) == ref_rng.integers(0, 2**62)  # drawn from once, like one call
+    assert one.stats["n_oversized_buckets"] > 0 and len(one) > 0
+    assert list(one.stats.items()) == list(many.stats.items())
+    for c in ("i", "j", "intersection", "jaccard", "containment"):
+        assert getattr(one, c).dtype == getattr(many, c).dtype
+        np.testing.assert_array_equal(getattr(one, c), getattr(many, c))
+    assert pair_set(many) == pair_set(lsh_pairs(s, random_state=7, **kw))
+
+
+def test_group_duplicates_checks_fingerprint_collisions_in_blocks(monkeypatch, caplog):
+    """Equal fingerprints of different sets (forced here) are told apart by the exact check,
+    done in blocks of hashes."""
+    import govtext._minhash as minhash_mod
+
+    texts = ["依申请公开", "政务公开", "依申请公开", "信息公开", "政务公开", "依申请公开", ""]
+    s = shingle_texts(texts)
+    right = group_duplicates(s)
+    monkeypatch.setattr(minhash_mod, "_CHECK_BLOCK", 3)
+    monkeypatch.setattr(minhash_mod, "set_fingerprints",
+                        lambda sets: np.zeros((len(sets[0]) - 1, 2), dtype=np.uint64))
+    with caplog.at_level(logging.WARNING, logger="govtext._minhash"):
+        g = group_duplicates(s)
+    assert "fingerprint collisions" in caplog.text
+    # the sets are kept apart: no unit is grouped with a different set
+    for u, r in enumerate(g.representative.tolist()):
+        assert r == -1 or texts[u] == texts[r]
+    assert right.representative.tolist() == [0, 1, 0, 3, 1, 0, -1]
+
+
 def test_lsh_parameter_errors():
     s = shingle_texts(["政府信息公开"])
     with pytest.raises(InvalidParameterError, match="'params' parameter of lsh_pairs"):
