@@ -530,7 +530,7 @@ def test_get_params_clone_set_params():
     assert params["threshold"] == 0.7 and params["cohort"] == ("year",)
     assert {"unit", "ngram", "mask_digits", "measure", "method", "num_perm", "target_recall",
             "max_bucket_size", "min_unit_chars", "template_share", "family_threshold",
-            "random_state", "progress"} <= set(params)
+            "similarity_exact_max_reports", "random_state", "progress"} <= set(params)
     c = clone(det)
     assert c is not det and c.get_params() == params
     assert det.set_params(threshold=0.8) is det and det.threshold == 0.8
@@ -882,6 +882,171 @@ def test_similarity_beyond_the_limit_keeps_close_and_passage_linked_pairs(synth_
         assert (m[f"{c}_x"] == m[f"{c}_y"]).all(), c
     # shared template sentences alone do not keep a pair
     assert (every.similarity_.shared_units > 0).sum() > len(cut.similarity_)
+
+
+# -- the blocked similarity regime (issue #9): candidate pairs beyond similarity_exact_max_reports
+
+
+def _pair_keys(frame, a="report_a", b="report_b"):
+    return {tuple(sorted(p)) for p in zip(frame[a], frame[b])}
+
+
+@pytest.fixture(scope="module")
+def blocked_fits(synth_small):
+    """60 reports: every pair (the reference), the exact regime with a cut, the blocked regime."""
+    corpus, _ = synth_small
+    every = ReuseDetector(**FAST).fit(corpus)
+    exact = ReuseDetector(similarity_max_reports=10, **FAST).fit(corpus)
+    blocked = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=10,
+                            **FAST).fit(corpus)
+    return every, exact, blocked
+
+
+def test_blocked_similarity_scores_its_pairs_as_the_exact_regime(blocked_fits):
+    every, exact, blocked = blocked_fits
+    assert "similarity_candidates" in blocked.stats_
+    assert "similarity_candidates" not in exact.stats_
+    s = blocked.similarity_
+    assert list(s.columns) == SIMILARITY_COLUMNS and len(s) > 0
+    assert s.dtypes.equals(exact.similarity_.dtypes)
+    # every returned pair carries the values of the exact regime for that pair
+    m = s.merge(every.similarity_, on=["report_a", "report_b"], how="left", indicator=True)
+    assert (m["_merge"] == "both").all()
+    assert (m["jaccard_x"] == m["jaccard_y"]).all()
+    assert (m["shared_units_x"] == m["shared_units_y"]).all()
+    np.testing.assert_allclose(m["cosine_x"], m["cosine_y"], rtol=0, atol=1e-12)
+    # every passage-linked pair is there, and every pair is passage-linked or close
+    linked = _pair_keys(blocked.passages_)
+    got = _pair_keys(s)
+    assert linked and linked <= got
+    close = _pair_keys(s[s.cosine >= blocked.similarity_floor])
+    assert got == linked | close
+    # on this corpus the candidates find every pair the exact regime keeps, in the same order
+    assert got == _pair_keys(exact.similarity_)
+    pd.testing.assert_frame_equal(s[["report_a", "report_b"]], exact.similarity_[["report_a", "report_b"]])
+    # the other frames do not depend on the regime
+    for name in ("units_", "passages_", "report_scores_"):
+        pd.testing.assert_frame_equal(getattr(blocked, name), getattr(exact, name), check_exact=True)
+    assert blocked.linkage_.shape == (0, 4)
+
+
+def test_blocked_families_are_components_of_the_kept_close_pairs(synth_small):
+    """With the family cut at the similarity floor every family edge is a row of similarity_,
+    so the families are exactly the connected components of those rows."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    corpus, _ = synth_small
+    det = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=10,
+                        similarity_floor=0.2, family_threshold=0.8, **FAST).fit(corpus)
+    ids = np.array(corpus.ids, dtype=object)
+    pos = {v: k for k, v in enumerate(ids)}
+    s = det.similarity_[det.similarity_.cosine >= 0.2 - 1e-12]
+    assert len(s) > 0
+    a = s.report_a.map(pos).to_numpy()
+    b = s.report_b.map(pos).to_numpy()
+    n = len(ids)
+    _, comp = connected_components(sp.csr_matrix((np.ones(a.size), (a, b)), shape=(n, n)),
+                                   directed=False)
+    fam = det.families_.set_index("report_id").loc[ids, "family"].to_numpy()
+    # the same partition (labels may differ: compare the pairs of reports put together)
+    assert ((fam[:, None] == fam[None, :]) == (comp[:, None] == comp[None, :])).all()
+    assert 1 < len(np.unique(fam)) < n
+    # numbered by first member, as in the exact regime
+    first = det.families_.drop_duplicates("family").family.tolist()
+    assert first == list(range(len(first)))
+
+
+def test_blocked_cosines_are_bit_identical_without_the_dense_part(synth_small, monkeypatch):
+    """With no BLAS part (every shingle summed sparsely) both regimes add the same products in
+    the same order."""
+    import govtext.reuse as reuse_mod
+
+    corpus, _ = synth_small
+    monkeypatch.setattr(reuse_mod, "_DENSE_DF_DIVISOR", 1)  # no shingle in more than n reports
+    every = ReuseDetector(**FAST).fit(corpus)
+    blocked = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=10,
+                            **FAST).fit(corpus)
+    m = blocked.similarity_.merge(every.similarity_, on=["report_a", "report_b"])
+    assert len(m) == len(blocked.similarity_) > 0
+    assert (m["cosine_x"] == m["cosine_y"]).all()
+
+
+def test_similarity_below_the_bound_is_the_exact_regime(synth_small):
+    corpus, _ = synth_small
+    n = len(corpus)
+    ref = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=None, **FAST).fit(corpus)
+    at = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=n, **FAST).fit(corpus)
+    for name in ("similarity_", "families_"):
+        pd.testing.assert_frame_equal(getattr(at, name), getattr(ref, name), check_exact=True)
+    np.testing.assert_array_equal(at.linkage_, ref.linkage_)
+    assert ref.linkage_.shape == (n - 1, 4)
+    below = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=n - 1,
+                          **FAST).fit(corpus)
+    assert below.linkage_.shape == (0, 4) and "similarity_candidates" in below.stats_
+    # similarity_max_reports wins: every pair needs the exact scan
+    every = ReuseDetector(similarity_exact_max_reports=0, **FAST).fit(corpus)
+    assert len(every.similarity_) == n * (n - 1) // 2
+    assert "similarity_candidates" not in every.stats_
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, True, "10"])
+def test_similarity_exact_max_reports_is_checked(seeds, bad):
+    with pytest.raises(InvalidParameterError,
+                       match=r"The 'similarity_exact_max_reports' parameter of ReuseDetector must "
+                             r"be an int >= 0 or None"):
+        ReuseDetector(similarity_exact_max_reports=bad).fit(seeds[:1])
+    assert "similarity_exact_max_reports" in ReuseDetector().get_params()
+    assert ReuseDetector().get_params()["similarity_exact_max_reports"] == 10_000
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 30), k=st.integers(1, 4), cap=st.integers(2, 6), block=st.integers(1, 40),
+       seed=st.integers(0, 2**16))
+def test_candidate_pairs_are_the_top_k_rare_shingle_partners(n, k, cap, block, seed):
+    """Against a brute force: each report's k partners with the largest product over the
+    shingles of document frequency 2..cap (ties: lower index), plus the linked pairs; the row
+    blocks do not matter."""
+    import scipy.sparse as sp
+
+    import govtext.reuse as reuse_mod
+
+    rng = np.random.default_rng(seed)
+    dense = rng.integers(1, 4, size=(n, 12)) * (rng.random((n, 12)) < 0.35)  # integer weights:
+    x = sp.csr_matrix(dense.astype(np.float64))                             # exact ties
+    linked = np.unique(rng.integers(0, n * n, size=3))
+    linked = np.unique(np.minimum(linked // n, linked % n) * n + np.maximum(linked // n, linked % n))
+    linked = linked[linked // n != linked % n]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_mod, "_SIM_CAND_TOP_K", k)
+        mp.setattr(reuse_mod, "_SIM_CAND_MAX_DF", cap)
+        mp.setattr(reuse_mod, "_SIM_CAND_BLOCK_ROWS", block)
+        got = reuse_mod._candidate_pairs(x, n, linked)
+    df = (dense > 0).sum(axis=0)
+    r = dense * ((df >= 2) & (df <= cap))
+    prod = r @ r.T
+    want = set(linked.tolist())
+    for i in range(n):
+        partners = sorted((j for j in range(n) if j != i and prod[i, j] > 0),
+                          key=lambda j: (-prod[i, j], j))[:k]
+        want |= {min(i, j) * n + max(i, j) for j in partners}
+    assert got.tolist() == sorted(want)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 30), seed=st.integers(0, 2**16))
+def test_pair_cosines_equal_the_sparse_product_bit_for_bit(n, seed):
+    import scipy.sparse as sp
+
+    from govtext.reuse import _pair_cosines
+
+    rng = np.random.default_rng(seed)
+    x = sp.random(n, 50, density=0.3, random_state=rng, format="csr")
+    iu, ju = np.triu_indices(n, k=1)
+    pick = rng.random(iu.size) < 0.5
+    iu, ju = iu[pick].astype(np.int64), ju[pick].astype(np.int64)
+    full = (x @ x.T).toarray()
+    assert (_pair_cosines(x, iu, ju) == full[iu, ju]).all()
 
 
 def test_n_jobs_gives_identical_frames(synth_small):
