@@ -237,7 +237,6 @@ def verify_pairs(
     i, j = _canonical_unique(np.asarray(i, np.int64), np.asarray(j, np.int64), n)
     n_cand = i.size
     sizes = np.diff(indptr)
-    hashes = _as_csr(sets)[1]
     n_filtered = 0
     out: list[tuple[np.ndarray, ...]] = []
     # in chunks: tens of millions of candidates would need several times their size in
@@ -250,7 +249,7 @@ def verify_pairs(
             ok &= np.minimum(si, sj) >= threshold * np.maximum(si, sj) - _EPS * np.maximum(si, sj)
         n_filtered += int(ci.size - ok.sum())
         ci, cj = ci[ok], cj[ok]
-        inter, jac, con = pair_scores((indptr, hashes), ci, cj)
+        inter, jac, con = pair_scores(sets, ci, cj)
         keep = (jac if measure == "jaccard" else con) >= threshold
         out.append((ci[keep], cj[keep], inter[keep], jac[keep], con[keep]))
     cols = [np.concatenate([o[c] for o in out]) for c in range(5)]

@@ -86,6 +86,7 @@ from govtext._shingles import (
     _check_float,
     _check_int,
     _dedupe_sorted,
+    _Incidence,
     _mix64,
     _param_error,
 )
@@ -686,12 +687,12 @@ def lsh_pairs(
     # for verification, then back to group indices.
     n_cand = 0
     parts: list[Pairs] = []
+    incidence = _Incidence((indptr, hashes))  # the sets' sparse matrix, built once for all chunks
     for ci, cj in _candidate_chunks(index):
         n_cand += int(ci.size)
-        parts.append(verify_pairs((indptr, hashes), reps[ci], reps[cj], threshold=t,
-                                  measure=measure))
+        parts.append(verify_pairs(incidence, reps[ci], reps[cj], threshold=t, measure=measure))
         del ci, cj
-    del index
+    del index, incidence
     stats["n_candidates"] = n_cand
     if not parts:
         parts.append(verify_pairs((indptr, hashes), reps[:0], reps[:0], threshold=t,

@@ -90,7 +90,7 @@ class _Spill:
 
     def add(self, frames: dict[str, pd.DataFrame]) -> None:
         for name, df in frames.items():
-            path = self.dir / f"{self.n:06d}-{len(self.parts.get(name, ())):06d}-{name}.pkl"
+            path = self.dir / f"{self.n:06d}-{name}.pkl"
             with open(path, "wb") as fh:
                 pickle.dump(df, fh, protocol=5)
             self.parts.setdefault(name, []).append(path)
@@ -651,9 +651,8 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
             if spilled is None and (spill or (spill is None and k == 1)):
                 # a second partition (or spill=True): the per-report tables go to disk
                 spilled = _Spill()
-                for name, dfs in frames.items():
-                    spilled.add({name: dfs[0]})
-                    dfs.clear()
+                if frames:  # the first partition's, held until now
+                    spilled.add({name: dfs.pop() for name, dfs in frames.items()})
             for name, df in res["tables"].items():
                 frames.setdefault(name, [])
                 if spilled is None:

@@ -166,11 +166,11 @@ class Report:
 
     def __post_init__(self) -> None:
         d = self.__dict__
-        if d.get("_offsets_runs") is None:
+        if d.get(_OFFSETS.slot) is None:
             starts = np.arange(len(self.text), dtype=np.int64)
             object.__setattr__(self, "offsets", starts)
             object.__setattr__(self, "offset_ends", starts + 1)
-        elif d.get("_offset_ends_runs") is None:
+        elif d.get(_ENDS.slot) is None:
             object.__setattr__(self, "offset_ends", self.offsets + 1)
         n_starts, n_ends = _OFFSETS.length(self), _ENDS.length(self)
         if n_starts != len(self.text) or n_ends != len(self.text):

@@ -65,6 +65,9 @@ _DESCRIBE = {
 }
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 _SLUG_MAX = 40
+_DIGEST_CHARS = 12
+# The names page_name gives (what a view may remove from its reports/ directory).
+_PAGE_NAME_RE = re.compile(rf"[A-Za-z0-9_-]{{1,{_SLUG_MAX}}}-[0-9a-f]{{{_DIGEST_CHARS}}}\.html")
 _NUM_CLASS = ' class="n"'
 
 
@@ -279,10 +282,6 @@ def _csp(script: str) -> str:
 # small helpers
 
 
-# The names page_name gives (what a view may remove from its reports/ directory).
-_PAGE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{0,40}-[0-9a-f]{12}\.html")
-
-
 def page_name(report_id: str) -> str:
     """The file name of a report's page: a slug of the id plus a short hash of it.
 
@@ -309,7 +308,7 @@ def page_name(report_id: str) -> str:
         msg = f"report ids must be strings; got {report_id!r} ({type(report_id).__name__})."
         raise InputError(msg)
     slug = _SLUG_BAD.sub("_", report_id).strip("_-")[:_SLUG_MAX].strip("_-") or "report"
-    digest = hashlib.sha256(report_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    digest = hashlib.sha256(report_id.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST_CHARS]
     return f"{slug}-{digest}.html"
 
 

@@ -269,6 +269,17 @@ def test_intersection_sizes_large_random():
     inter = intersection_sizes(s, i, j, chunk_size=500)
     expect = [np.intersect1d(s[a], s[b]).size for a, b in zip(i, j)]
     assert inter.tolist() == expect
+    # sets wrapped for many calls: the sparse matrix is built once and kept, same results
+    from govtext._shingles import _Incidence
+
+    inc = _Incidence(s)
+    assert inc._matrix is None
+    assert intersection_sizes(inc, i[:1000], j[:1000]).tolist() == expect[:1000]
+    built = inc._matrix
+    assert built is not None
+    assert intersection_sizes(inc, i[1000:], j[1000:], chunk_size=500).tolist() == expect[1000:]
+    assert inc._matrix is built
+    assert verify_pairs(inc, i, j, threshold=0.3).i.tolist() == verify_pairs(s, i, j, threshold=0.3).i.tolist()
 
 
 def test_verify_pairs_containment():
