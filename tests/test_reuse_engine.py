@@ -282,6 +282,98 @@ def test_intersection_sizes_large_random():
     assert verify_pairs(inc, i, j, threshold=0.3).i.tolist() == verify_pairs(s, i, j, threshold=0.3).i.tolist()
 
 
+big_sets_strategy = st.lists(
+    st.frozensets(st.one_of(st.integers(0, 60), st.integers(0, 2**63 - 2)), max_size=80),
+    min_size=2, max_size=8)
+
+
+@settings(max_examples=120, deadline=None)
+@given(sets=big_sets_strategy)
+def test_intersection_bound_never_below_intersection(sets):
+    # the bitmap bound is an upper bound of every intersection (small token ranks and 63-bit
+    # hashes alike), exact for a set with itself
+    from govtext._shingles import _intersection_bound, _popcount_table, _set_bitmaps
+
+    csr = _csr(sets)
+    bm = _set_bitmaps(csr)
+    assert bm.shape == (shingles_mod._BITMAP_WORDS, len(sets)) and bm.dtype == np.uint64
+    assert [int(_popcount_table(bm[:, k]).sum()) <= len(sets[k]) for k in range(len(sets))] == [True] * len(sets)
+    i, j = np.array(list(itertools.product(range(len(sets)), repeat=2))).T
+    ub = _intersection_bound(bm, np.diff(csr[0]), i, j)
+    truth = np.array([len(sets[a] & sets[b]) for a, b in zip(i, j)])
+    assert np.all(ub >= truth)
+    assert np.array_equal(ub[i == j], truth[i == j])
+    # the byte-table popcount (numpy < 2) counts as numpy's
+    if hasattr(np, "bitwise_count"):
+        assert np.array_equal(_popcount_table(bm), np.bitwise_count(bm))
+
+
+def test_set_bitmaps_blocks_and_bits(monkeypatch):
+    from govtext._shingles import _set_bitmaps
+
+    s = shingle_texts(list(corpus(300)))
+    whole = _set_bitmaps(s)
+    monkeypatch.setattr(shingles_mod, "_BITMAP_BLOCK", 7)  # blocks of one or two sets
+    assert np.array_equal(_set_bitmaps(s), whole)
+    # every set's bits are those of its own elements: a set's bitmap is the OR of singletons'
+    k = 5
+    one = [_set_bitmaps((np.array([0, 1]), s[k][m:m + 1])) for m in range(len(s[k]))]
+    assert np.array_equal(np.bitwise_or.reduce(np.stack(one), axis=0)[:, 0], whole[:, k])
+
+
+@pytest.mark.parametrize("measure", ["jaccard", "containment"])
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_verify_pairs_bitmap_filter_keeps_every_pair(measure, threshold, monkeypatch):
+    # the bitmap filter drops candidates before the exact intersection, never a pair that
+    # verifies: same pairs and scores as without it, and as brute force
+    import govtext._allpairs as ap
+    from govtext._shingles import _Incidence
+
+    s = shingle_texts(list(corpus(1500)))
+    rng = np.random.default_rng(11)
+    i, j = rng.integers(0, len(s), (2, 6000))
+    i[:300] = j[:300] = 0  # self-pairs are dropped either way
+    inc = _Incidence(s)
+    fast = verify_pairs(inc, i, j, threshold=threshold, measure=measure)
+    assert inc._bitmaps is not None and verify_pairs(inc, i, j, threshold=threshold,
+                                                     measure=measure).i.size == fast.i.size
+    built = inc._bitmaps
+    verify_pairs(inc, i[:10], j[:10], threshold=threshold, measure=measure)
+    assert inc._bitmaps is built  # computed once for the sets
+    assert fast.stats["n_bitmap_filtered"] > 0
+    plain = verify_pairs((s.indptr, s.hashes), i, j, threshold=threshold, measure=measure)
+    assert plain.stats["n_bitmap_filtered"] == fast.stats["n_bitmap_filtered"]
+    monkeypatch.setattr(ap, "_BITMAP_MIN_CANDIDATES", 10**9)
+    slow = verify_pairs((s.indptr, s.hashes), i, j, threshold=threshold, measure=measure)
+    assert slow.stats["n_bitmap_filtered"] == 0
+    for c in ("i", "j", "intersection", "jaccard", "containment"):
+        assert np.array_equal(getattr(fast, c), getattr(slow, c)), c
+        assert np.array_equal(getattr(plain, c), getattr(slow, c)), c
+    sets = [frozenset(s[k].tolist()) for k in range(len(s))]
+    expect = set()
+    for a, b in zip(i.tolist(), j.tolist()):
+        if a != b and sets[a] and sets[b]:
+            inter = len(sets[a] & sets[b])
+            score = (inter / len(sets[a] | sets[b]) if measure == "jaccard"
+                     else inter / min(len(sets[a]), len(sets[b])))
+            if score >= threshold:
+                expect.add((min(a, b), max(a, b)))
+    assert pair_set(fast) == expect
+
+
+@pytest.mark.parametrize(("i", "j", "expect"), [
+    ([0, 0, 1], [1, 2, 2], ([0, 0, 1], [1, 2, 2])),  # canonical: kept as given
+    ([1, 0, 2, 0], [0, 1, 1, 2], ([0, 0, 1], [1, 2, 2])),  # reversed and repeated
+    ([0, 1, 0], [2, 2, 1], ([0, 0, 1], [1, 2, 2])),  # unsorted
+    ([2, 1], [2, 1], ([], [])),  # self-pairs
+])
+def test_canonical_unique(i, j, expect):
+    from govtext._allpairs import _canonical_unique
+
+    a, b = _canonical_unique(np.array(i, dtype=np.int64), np.array(j, dtype=np.int64), 3)
+    assert (a.tolist(), b.tolist()) == expect
+
+
 def test_verify_pairs_containment():
     s = shingle_texts(["政府信息公开工作年度报告", "政府信息公开工作", "工作年度报告"])
     p = verify_pairs(s, [0, 0, 1], [1, 2, 2], threshold=0.9, measure="containment")
