@@ -1806,14 +1806,15 @@ class ReuseDetector(BaseEstimator):
             iu, ju = np.divmod(cand, np.int64(n))
             cos = np.clip(_pair_cosines(x, iu, ju), 0.0, 1.0)
             del x
-            close = cos >= fam_cut - 1e-12
-            fam_e = [(iu[close], ju[close])]
+            # families: average linkage over every scored pair (the others count as 0)
+            scored = cos > 0.0
+            fam_e = [(iu[scored], ju[scored], cos[scored])]
             keep = (cos >= p["similarity_floor"]) | _isin_sorted(cand, lkeys)
             kept_i, kept_j, kept_c = [iu[keep]], [ju[keep]], [cos[keep]]
             dense_families = False
             if stats is not None:
                 stats["similarity_candidates"] = int(cand.size)
-            del cand, iu, ju, cos, close, keep
+            del cand, iu, ju, cos, scored, keep
             blocks = ()
         else:
             blocks = _cosine_blocks(x, n)
@@ -1832,7 +1833,8 @@ class ReuseDetector(BaseEstimator):
                 else:
                     close = np.flatnonzero(row >= fam_cut - 1e-12)
                     if close.size:
-                        fam_e.append((np.full(close.size, i, dtype=np.int64), i + 1 + close))
+                        fam_e.append((np.full(close.size, i, dtype=np.int64), i + 1 + close,
+                                      row[close].astype(np.float64)))
             ii, jj = np.triu_indices(r1 - r0, k=1, m=n - r0)
             cc = cb[ii, jj]
             ii, jj = ii + r0, jj + r0
@@ -1861,17 +1863,18 @@ class ReuseDetector(BaseEstimator):
         })
         if dense_families:
             return out.astype(dtypes), condensed
-        fi = np.concatenate([e[0] for e in fam_e]) if fam_e else np.zeros(0, dtype=np.int64)
-        fj = np.concatenate([e[1] for e in fam_e]) if fam_e else np.zeros(0, dtype=np.int64)
-        return out.astype(dtypes), (fi, fj)
+        fam = tuple(np.concatenate([e[k] for e in fam_e]) if fam_e
+                    else np.zeros(0, dtype=np.float64 if k == 2 else np.int64) for k in range(3))
+        return out.astype(dtypes), fam
 
     def _families(self, reports: list, fam_input: Any, p: dict):
-        """Average-linkage families up to ``_FAMILY_MAX_REPORTS`` reports; beyond (the condensed
-        distance matrix would need ``4 n^2`` bytes), connected components of the report pairs
-        with cosine ``>= 1 - family_threshold`` (single linkage) and an empty ``linkage_``."""
-        import scipy.sparse as sp
+        """Average-linkage families: scipy's on the condensed distances up to
+        ``_FAMILY_MAX_REPORTS`` reports; beyond (the condensed distance matrix would need
+        ``4 n^2`` bytes), :func:`govtext._linkage.sparse_average_clusters` on the scored pairs
+        (the others count as cosine 0) and an empty ``linkage_``."""
         from scipy.cluster.hierarchy import fcluster, linkage
-        from scipy.sparse.csgraph import connected_components
+
+        from govtext._linkage import sparse_average_clusters
 
         n = len(reports)
         ids = np.array([r.id for r in reports], dtype=object)
@@ -1883,9 +1886,12 @@ class ReuseDetector(BaseEstimator):
             z = linkage(dist, method="average")
             raw = fcluster(z, t=p["family_threshold"], criterion="distance")
         else:
-            fi, fj = fam_input
-            graph = sp.csr_matrix((np.ones(fi.size, dtype=np.int8), (fi, fj)), shape=(n, n))
-            _, raw = connected_components(graph, directed=False)
+            fi, fj, fc = fam_input
+            cut = 1.0 - p["family_threshold"]
+            if cut <= 0.0:  # every distance is within the cut: one family, as with scipy
+                raw = np.zeros(n, dtype=np.int64)
+            else:
+                raw = sparse_average_clusters(n, fi, fj, fc, cut)
             z = np.empty((0, 4), dtype=np.float64)
         _, first = np.unique(raw, return_index=True)
         order = np.argsort(first, kind="stable")

@@ -930,31 +930,43 @@ def test_blocked_similarity_scores_its_pairs_as_the_exact_regime(blocked_fits):
     assert blocked.linkage_.shape == (0, 4)
 
 
-def test_blocked_families_are_components_of_the_kept_close_pairs(synth_small):
-    """With the family cut at the similarity floor every family edge is a row of similarity_,
-    so the families are exactly the connected components of those rows."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
+def test_blocked_families_are_average_linkage_of_the_scored_pairs(synth_small, blocked_fits):
+    """Beyond the bound the families are average-linkage clusters of the scored pairs (the
+    others as cosine 0): with the floor at 0 every scored pair is a row of similarity_, so the
+    families are sparse_average_clusters of those rows; where the candidates hold every pair
+    of positive cosine they are scipy's average-linkage families of the exact regime."""
+    from govtext._linkage import sparse_average_clusters
 
     corpus, _ = synth_small
     det = ReuseDetector(similarity_max_reports=10, similarity_exact_max_reports=10,
-                        similarity_floor=0.2, family_threshold=0.8, **FAST).fit(corpus)
+                        similarity_floor=0.0, family_threshold=0.8, **FAST).fit(corpus)
     ids = np.array(corpus.ids, dtype=object)
     pos = {v: k for k, v in enumerate(ids)}
-    s = det.similarity_[det.similarity_.cosine >= 0.2 - 1e-12]
+    s = det.similarity_[det.similarity_.cosine > 0]
     assert len(s) > 0
     a = s.report_a.map(pos).to_numpy()
     b = s.report_b.map(pos).to_numpy()
-    n = len(ids)
-    _, comp = connected_components(sp.csr_matrix((np.ones(a.size), (a, b)), shape=(n, n)),
-                                   directed=False)
+    expect = sparse_average_clusters(len(ids), a, b, s.cosine.to_numpy(), 0.2)
     fam = det.families_.set_index("report_id").loc[ids, "family"].to_numpy()
-    # the same partition (labels may differ: compare the pairs of reports put together)
-    assert ((fam[:, None] == fam[None, :]) == (comp[:, None] == comp[None, :])).all()
-    assert 1 < len(np.unique(fam)) < n
+    assert np.array_equal(fam, expect)
+    assert 1 < len(np.unique(fam)) < len(ids)
     # numbered by first member, as in the exact regime
     first = det.families_.drop_duplicates("family").family.tolist()
     assert first == list(range(len(first)))
+    # the default cut: the same families as scipy's average linkage over every pair
+    every, exact, blocked = blocked_fits
+    assert len(blocked.similarity_) < len(every.similarity_)
+    pd.testing.assert_frame_equal(blocked.families_, every.families_)
+    assert 1 < blocked.families_.family.nunique() < len(ids)
+    # single linkage (connected components of the pairs at the cut) would chain them
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    close = s[s.cosine >= 0.1]
+    graph = sp.csr_matrix((np.ones(len(close)), (close.report_a.map(pos), close.report_b.map(pos))),
+                          shape=(len(ids), len(ids)))
+    n_comp = connected_components(graph, directed=False)[0]
+    assert n_comp < blocked.families_.family.nunique()
 
 
 def test_blocked_cosines_are_bit_identical_without_the_dense_part(synth_small, monkeypatch):

@@ -760,3 +760,78 @@ def test_benchmark_quick_smoke():
     ours = re.search(r"govtext:\s+recall ([0-9.]+)\s+precision ([0-9.]+)", res.stdout)
     assert ours is not None
     assert float(ours.group(1)) >= 0.95 and float(ours.group(2)) == 1.0
+
+
+# ------------------------------------------------------------------------------------------
+# sparse average linkage (families beyond 10,000 reports)
+# ------------------------------------------------------------------------------------------
+def _same_partition(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    pairs = {(x, y) for x, y in zip(a.tolist(), b.tolist())}
+    return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(1, 14), density=st.floats(0.0, 1.0), cut=st.floats(0.05, 0.95),
+       seed=st.integers(0, 2**32 - 1))
+def test_sparse_average_clusters_equal_scipy_average_linkage(n, density, cut, seed):
+    # with every positive pair given, the clusters are scipy's average linkage (UPGMA) on
+    # 1 - similarity, cut at 1 - min_similarity
+    from hypothesis import assume
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    from govtext._linkage import sparse_average_clusters
+
+    rng = np.random.default_rng(seed)
+    iu, ju = np.triu_indices(n, k=1)
+    sim = rng.random(iu.size) * (rng.random(iu.size) < density)
+    got = sparse_average_clusters(n, iu, ju, sim, cut)
+    assert got.dtype == np.int64 and got.shape == (n,)
+    # numbered by first member
+    firsts = [int(np.flatnonzero(got == c)[0]) for c in range(int(got.max()) + 1)]
+    assert firsts == sorted(firsts)
+    if n < 2:
+        assert got.tolist() == [0] * n
+        return
+    z = linkage(1.0 - sim, method="average")
+    assume(np.all(np.abs(z[:, 2] - (1.0 - cut)) > 1e-9))  # no merge at the cut itself
+    expect = fcluster(z, t=1.0 - cut, criterion="distance")
+    assert _same_partition(got, expect)
+    # pairs given in any order and orientation: same clusters
+    perm = rng.permutation(iu.size)
+    flip = rng.random(iu.size) < 0.5
+    a = np.where(flip, ju, iu)[perm]
+    b = np.where(flip, iu, ju)[perm]
+    assert np.array_equal(sparse_average_clusters(n, a, b, sim[perm], cut), got)
+
+
+def test_sparse_average_clusters_does_not_chain():
+    # single linkage would chain 0-1-2-3-4 into one family; averages with the missing pairs
+    # as 0 keep the ends apart
+    from govtext._linkage import sparse_average_clusters
+
+    i, j = np.arange(4), np.arange(1, 5)
+    sim = np.full(4, 0.5)
+    # {0, 1} and {2, 3} first (0.5), then 4 joins {2, 3} (0.5 / 2), and the two clusters'
+    # mean is 0.5 / 6
+    assert sparse_average_clusters(5, i, j, sim, 0.2).tolist() == [0, 0, 1, 1, 1]
+    assert sparse_average_clusters(5, i, j, sim, 0.1).tolist() == [0, 0, 1, 1, 1]
+    assert sparse_average_clusters(5, i, j, sim, 0.08).tolist() == [0, 0, 0, 0, 0]
+    assert sparse_average_clusters(5, i, j, sim, 0.6).tolist() == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("args", "match"), [
+    ((3, [0], [1, 2], [0.5], 0.5), "1-d arrays of one length"),
+    ((3, [0], [3], [0.5], 0.5), "index items 0..2"),
+    ((3, [-1], [1], [0.5], 0.5), "index items 0..2"),
+    ((3, [1], [1], [0.5], 0.5), "to itself"),
+    ((3, [0, 1], [1, 0], [0.5, 0.5], 0.5), "given twice"),
+    ((3, [0], [1], [1.5], 0.5), r"in \[0, 1\]"),
+    ((3, [0], [1], [0.5], 0.0), "min_similarity"),
+    ((3, [0], [1], [0.5], "0.5"), "min_similarity"),
+])
+def test_sparse_average_clusters_errors(args, match):
+    from govtext._linkage import sparse_average_clusters
+
+    with pytest.raises(InvalidParameterError, match=match):
+        sparse_average_clusters(*args)
