@@ -144,6 +144,10 @@ _SIM_BLOCK_CELLS = 4_000_000
 _SIM_CAND_MAX_DF = 50
 _SIM_CAND_TOP_K = 50
 _SIM_CAND_BLOCK_ROWS = 2_000
+# Shingles per chunk of the TF-IDF passes (bounds their temporaries; see _tfidf_parts), and
+# reports per slice of the narratives' shingle counts (see ReuseDetector._narrative_counts).
+_TFIDF_CHUNK = 1 << 22
+_NARRATIVE_BATCH = 2_000
 # Report pairs aligned per task (the unit of work sent to a joblib worker).
 _ALIGN_BATCH = 64
 # Reports tokenised per task for the measures (with n_jobs).
@@ -242,7 +246,7 @@ class PreparedReports:
     sets: Any = field(repr=False)
     fragments: tuple | None = field(repr=False)
     aligned: list[str] = field(repr=False)
-    narrative: tuple | None = field(default=None, repr=False)
+    narrative: tuple | list | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -283,8 +287,9 @@ def _join_prepared(parts: list, ids: list[str], p: dict) -> PreparedReports | No
                                     "similarity=True")
     narrative = None
     if parts[0].narrative is not None:
-        narrative = (_concat_sets([x.narrative[0] for x in parts]),
-                     np.concatenate([x.narrative[1] for x in parts]))
+        # the slices' counts as they are (not concatenated): _tfidf_parts takes them one by
+        # one and frees each as it goes
+        narrative = [x.narrative for x in parts]
     fragments = None
     if parts[0].fragments is not None:
         fragments = (np.concatenate([x.fragments[0] + off for off, x in zip(offsets.tolist(), parts)]),
@@ -968,11 +973,16 @@ class ReuseDetector(BaseEstimator):
         stats.update(cand_stats)
         self._coverage(units, cover, info, p)
         stats["n_edited_units"] = self._edited_copies(units, texts, sets, support, info, p)
-        del sets
+        # the matched texts are not needed past the edited copies (840 MB at 100,000 reports)
+        del sets, texts, support, cover
         timings["passages"] = time.perf_counter() - t
 
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
+        # the narratives' shingle counts as a list that _similarity empties as it builds the
+        # TF-IDF matrix from them (nothing here may keep them: 2 GB at 100,000 reports)
+        narrative = None if narrative is None else (
+            list(narrative) if isinstance(narrative, list) else [narrative])
         similarity, fam_input = self._similarity(reports, units, matches, passages, p, narrative,
                                                  stats)
         del narrative
@@ -1071,7 +1081,8 @@ class ReuseDetector(BaseEstimator):
         aligned = [_mask_structure(r.text, units, k) for k, r in enumerate(reports)]
         narrative = None
         if similarity:
-            narrative = shingle_counts(self._narratives(reports, units, p), n=p["ngram"], mask_digits=False)
+            narrative = _narrow_counts(shingle_counts(self._narratives(reports, units, p), n=p["ngram"],
+                                                      mask_digits=False))
         return PreparedReports(ids=tuple(r.id for r in reports), params=_prep_key(p), units=units,
                                texts=texts, sets=sets, fragments=fragments, aligned=aligned,
                                narrative=narrative)
@@ -1238,11 +1249,18 @@ class ReuseDetector(BaseEstimator):
         ng = m.n_groups
         if ng:
             # R(g): rows (g, s), sorted, of the reports holding a member of g or of a linked group
-            reach = (m.adjacency() @ m.report_groups(rep, n_rep).T.tocsr()).tocsr()
+            # only the structure is used: boolean products (an OR of ANDs, never a zero to
+            # drop) hold a byte an entry where counts held eight
+            held = m.report_groups(rep, n_rep).T.tocsr().astype(bool)
+            reach = (m.adjacency().astype(bool) @ held).tocsr()
+            del held
             reach.sum_duplicates()
             reach.sort_indices()
             r_ptr = reach.indptr.astype(np.int64)
-            r_s = reach.indices.astype(np.int64)
+            # the arrays of one row per (group, reached report), the largest of the labels,
+            # hold report and group numbers in int32 when they fit (half the memory; every
+            # key computed from them multiplies by an int64 scalar, so it is int64)
+            r_s = reach.indices.astype(_index_dtype(n_rep), copy=False)
             del reach
             kg = np.diff(r_ptr)
             ug = m.unit_g
@@ -1255,16 +1273,20 @@ class ReuseDetector(BaseEstimator):
             yr = info["yearf"].to_numpy()
             ck = info["cohort_key"].to_numpy()
             nr1 = np.int64(n_rep + 1)
-            row_g = np.repeat(np.arange(ng, dtype=np.int64), kg)
+            row_g = np.repeat(np.arange(ng, dtype=_index_dtype(ng)), kg)
             g_idx = ug[idx]
             r_idx = rep[idx]
             k = kg[g_idx]  # reports holding the unit or a match of it
             n_reports[idx] = k
-            nag_g = _distinct_per_group(row_g, ag[r_s].astype(np.int64), ng)
+            nag_g = _distinct_per_group(row_g, ag[r_s].astype(np.int64, copy=False), ng)
             n_agencies[idx] = nag_g[g_idx]
             # template: share of the unit's cohort holding it (its own report included)
             n_ck = np.int64(int(ck.max()) + 1)
-            ckey, ccount = np.unique(row_g * n_ck + ck[r_s], return_counts=True)
+            key = row_g.astype(np.int64)
+            key *= n_ck
+            key += ck[r_s]
+            ckey, ccount = np.unique(key, return_counts=True)
+            del key
             q = ckey.searchsorted(g_idx * n_ck + ck[r_idx])
             cnt = ccount[q].astype(np.int64)
             share = cnt / cohort_size[idx]
@@ -1322,8 +1344,14 @@ class ReuseDetector(BaseEstimator):
                 cand = np.flatnonzero(spread)
                 # reports of each agency in R(g)
                 n_a = np.int64(int(ag.max()) + 1)
-                akey, acount = np.unique(row_g * n_a + ag[r_s], return_counts=True)
-                reach_key = row_g * nr1 + r_s  # sorted
+                key = row_g.astype(np.int64)
+                key *= n_a
+                key += ag[r_s]
+                akey, acount = np.unique(key, return_counts=True)
+                reach_key = row_g.astype(np.int64)
+                reach_key *= nr1
+                reach_key += r_s  # sorted
+                del key
                 base = n_agencies[idx[cand]] - 1  # other agencies holding the unit
                 for _ in range(2):
                     n_unrel = base - _agencies_all_related(
@@ -1383,9 +1411,9 @@ class ReuseDetector(BaseEstimator):
                     ok = support.loc[support["chars"] >= p["min_shared_chars"] - 1e-9, ["r", "s"]]
             lab = np.array(["own", "template"], dtype=object)[tmpl.astype(np.intp)]
             src = np.full(idx.size, -1, dtype=np.int64)
-            links = pd.DataFrame({"unit": u_arr[free].astype(np.int64),
-                                  "r": r_arr[free].astype(np.int64),
-                                  "s": s_arr[free].astype(np.int64)}).merge(ok, on=["r", "s"])
+            # int32 rows (u_arr, r_arr and s_arr are): the same matches, half the memory
+            links = pd.DataFrame({"unit": u_arr[free], "r": r_arr[free],
+                                  "s": s_arr[free]}).merge(ok, on=["r", "s"])
             if len(links):
                 li = pos[links["unit"].to_numpy()]
                 sy = yr[links["s"].to_numpy()]
@@ -1757,15 +1785,32 @@ class ReuseDetector(BaseEstimator):
         return scores.merge(extra, on="report_id", how="left", sort=False), yoy
 
     # -- stage 7: similarity and families ------------------------------------------------------
-    def _narratives(self, reports: list, units: pd.DataFrame, p: dict) -> list[str]:
+    def _narratives(self, reports: list, units: pd.DataFrame, p: dict, lo: int = 0,
+                    hi: int | None = None) -> list[str]:
+        """The narrative (units joined, as symbols) of reports ``lo:hi`` (default all)."""
+        hi = len(reports) if hi is None else hi
         texts = units["_text"].to_numpy()
-        bounds = np.searchsorted(units["rep"].to_numpy(), np.arange(len(reports) + 1))
+        bounds = np.searchsorted(units["rep"].to_numpy(), np.arange(lo, hi + 1))
         mask = p["mask_digits"]
         return [_symbols("".join(texts[bounds[k]:bounds[k + 1]]), mask)
-                for k in range(len(reports))]
+                for k in range(hi - lo)]
+
+    def _narrative_counts(self, reports: list, units: pd.DataFrame, p: dict) -> list:
+        """:func:`~govtext._shingles.shingle_counts` of the narratives, slice by slice of
+        ``_NARRATIVE_BATCH`` reports (the parts :func:`_tfidf_parts` takes): the narrative
+        strings and the concatenation's temporaries then exist for one slice at a time. The
+        counts of a text do not depend on the others, so neither do the parts' values."""
+        from govtext._shingles import shingle_counts
+
+        n = len(reports)
+        parts = []
+        for lo in range(0, n, _NARRATIVE_BATCH):
+            texts = self._narratives(reports, units, p, lo, min(n, lo + _NARRATIVE_BATCH))
+            parts.append(_narrow_counts(shingle_counts(texts, n=p["ngram"], mask_digits=False)))
+        return parts
 
     def _similarity(self, reports: list, units: pd.DataFrame, m: _Matches, passages: pd.DataFrame,
-                    p: dict, narrative: tuple | None = None, stats: dict | None = None):
+                    p: dict, narrative: list | None = None, stats: dict | None = None):
         """Report-pair similarity, computed in row blocks of the upper triangle of the cosine
         matrix (never the whole ``n x n`` matrix at once), plus what the families need: the
         condensed distance vector (up to ``_FAMILY_MAX_REPORTS`` reports) or pairs with their
@@ -1774,20 +1819,24 @@ class ReuseDetector(BaseEstimator):
         Beyond ``similarity_exact_max_reports`` reports (and ``similarity_max_reports``), the
         blocked regime: only candidate pairs (:func:`_candidate_pairs`: passage-linked, or
         sharing rare shingles) are scored, and the families are computed from the scored
-        candidates with their cosines."""
-        from govtext._shingles import intersection_sizes, shingle_counts
+        candidates with their cosines.
 
+        ``narrative``, the shingle counts of the narratives as a list of ``(sets, tf)`` parts
+        (consecutive slices of the reports, as :meth:`prepare` gives them), is emptied as the
+        TF-IDF matrix is built (see :func:`_tfidf_parts`); counted here when None."""
         n = len(reports)
         dtypes = {"report_a": object, "report_b": object, "jaccard": "float64",
                   "cosine": "float64", "shared_units": "int64"}
         if n < 2:
             return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.zeros(0)
         if narrative is None:
-            narrative = shingle_counts(self._narratives(reports, units, p), n=p["ngram"], mask_digits=False)
-        sets, tf = narrative
+            narrative = self._narrative_counts(reports, units, p)
+        x = _tfidf_parts(narrative, n)
         del narrative
-        x = _tfidf(sets, tf)
-        del tf
+        # the Jaccard's sets, kept past x: a report's columns are its distinct shingles (a
+        # column is a hash's rank among the sorted distinct hashes, so the intersections are
+        # those of the hashes), 4 bytes a shingle instead of the hashes' 8
+        inc = (x.indptr, x.indices, x.shape[1])
         everything = n <= p["similarity_max_reports"]
         bound = p["similarity_exact_max_reports"]
         blocked = not everything and bound is not None and n > bound
@@ -1848,8 +1897,9 @@ class ReuseDetector(BaseEstimator):
         cos = np.concatenate(kept_c).astype(np.float64)
         shared = _shared_units(units["rep"].to_numpy(), m, n, iu, ju)
         # shingle Jaccard of the whole narratives, exact, for the kept pairs only
-        inter = intersection_sizes(sets, iu, ju).astype(np.float64)
-        sizes = sets.sizes
+        inter = _row_intersections(*inc, iu, ju).astype(np.float64)
+        sizes = np.diff(inc[0]).astype(np.int64)
+        del inc
         union = sizes[iu] + sizes[ju] - inter
         jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         ids = np.array([r.id for r in reports], dtype=object)
@@ -2662,22 +2712,127 @@ def _tfidf(sets, tf: np.ndarray):
 
     The weighting of scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` (``1 + ln tf``
     times the smoothed ``ln((1 + n) / (1 + df)) + 1``), on the hashed shingles the Jaccard
-    uses, so both measures see the same features; columns are the sorted distinct hashes.
+    uses, so both measures see the same features; columns are the sorted distinct hashes
+    (see :func:`_tfidf_parts`, which this calls with one part).
+    """
+    return _tfidf_parts([(sets, tf)], len(sets))
+
+
+def _narrow_counts(counted: tuple) -> tuple:
+    """``(sets, tf)`` of :func:`~govtext._shingles.shingle_counts` with the term frequencies
+    in int32 (a count is at most a text's number of windows): they wait for the TF-IDF step
+    next to the hashes, 4 bytes a shingle saved; the weights convert them to float64, the
+    same numbers."""
+    sets, tf = counted
+    return sets, tf.astype(_index_dtype(int(tf.max(initial=0))), copy=False)
+
+
+def _index_dtype(*maxima: int) -> type:
+    """The index dtype scipy gives a sparse matrix whose indices and indptr reach ``maxima``
+    (int32 when they fit): arrays built in it are taken as they are, not copied into it."""
+    return np.int32 if max(maxima, default=0) <= np.iinfo(np.int32).max else np.int64
+
+
+def _row_chunks(indptr: np.ndarray, budget: int):
+    """Consecutive row ranges ``(r0, r1)`` of a CSR layout holding about ``budget`` elements
+    each (at least one row), to bound the temporaries of row-wise passes."""
+    n = indptr.size - 1
+    r0 = 0
+    while r0 < n:
+        r1 = int(np.searchsorted(indptr, indptr[r0] + budget, side="right")) - 1
+        r1 = min(max(r1, r0 + 1), n)
+        yield r0, r1
+        r0 = r1
+
+
+def _tfidf_parts(parts: list, n: int):
+    """:func:`_tfidf` of the shingle counts of consecutive slices of the reports, built in
+    place of the counts.
+
+    ``parts`` is a list of ``(sets, tf)`` (:func:`~govtext._shingles.shingle_counts` of each
+    slice, ``n`` reports in all). It is emptied as the parts are used: the hashes go once
+    their columns are known and the counts once their weights are, so (when the caller holds
+    no other reference to them) these 16 bytes a shingle, 2 GB at 100,000 reports, are
+    replaced by the matrix's 12 instead of living next to it and to the temporaries of
+    whole-array expressions. The passes run over chunks of about ``_TFIDF_CHUNK`` shingles
+    (whole rows) and compute every value as the whole-array expressions would (element-wise
+    operations; each row's squared norm summed in element order, as ``bincount`` does), so
+    the matrix is the same bit for bit whatever the parts and the chunk size.
     """
     import scipy.sparse as sp
 
-    n = len(sets)
-    if sets.hashes.size == 0:
+    rows = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s, _ in parts], out=rows[1:])
+    if rows[-1] != n:
+        raise ValueError(f"_tfidf_parts: the parts hold {rows[-1]} reports, not {n}")
+    sizes = np.concatenate([s.sizes for s, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    nnz = int(sizes.sum())
+    if nnz == 0:
+        parts.clear()
         return sp.csr_matrix((n, 0), dtype=np.float64)
-    _, cols, df = np.unique(sets.hashes, return_inverse=True, return_counts=True)
+    # the columns: the sorted distinct hashes (a shingle's column is its rank, so a row's
+    # columns ascend as its hashes do)
+    uniq = np.unique(np.concatenate([np.unique(s.hashes) for s, _ in parts]))
+    idx = _index_dtype(n, uniq.size, nnz)
+    indptr = np.zeros(n + 1, dtype=idx)
+    np.cumsum(sizes, out=indptr[1:])
+    del sizes
+    chunk = _TFIDF_CHUNK
+    cols = np.empty(nnz, dtype=idx)
+    df = np.zeros(uniq.size, dtype=np.int64)
+    counts = []
+    for k in range(len(parts)):
+        h, tf = parts[k][0].hashes, parts[k][1]
+        parts[k] = None
+        counts.append(tf)
+        del tf
+        e0 = int(indptr[rows[k]])
+        for a in range(0, h.size, chunk):
+            c = np.searchsorted(uniq, h[a:a + chunk])
+            cols[e0 + a:e0 + a + c.size] = c
+            df += np.bincount(c, minlength=uniq.size)
+        del h
+    parts.clear()
+    del uniq
     idf = np.log((1.0 + n) / (1.0 + df.astype(np.float64))) + 1.0
-    w = (1.0 + np.log(tf.astype(np.float64))) * idf[cols]
-    x = sp.csr_matrix((w, cols.astype(np.int64), sets.indptr), shape=(n, df.size))
-    sizes = np.diff(sets.indptr)
-    norms = np.sqrt(np.bincount(np.repeat(np.arange(n), sizes), weights=w * w, minlength=n))
-    scale = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
-    x.data *= np.repeat(scale, sizes)
+    del df
+    w = np.empty(nnz, dtype=np.float64)
+    for k in range(len(counts)):
+        tf = counts[k]
+        counts[k] = None
+        p0 = int(indptr[rows[k]])  # the part's first element: tf[0]
+        for r0, r1 in _row_chunks(indptr[rows[k]:rows[k + 1] + 1], chunk):
+            r0, r1 = r0 + int(rows[k]), r1 + int(rows[k])
+            e0, e1 = int(indptr[r0]), int(indptr[r1])
+            wc = (1.0 + np.log(tf[e0 - p0:e1 - p0].astype(np.float64))) * idf[cols[e0:e1]]
+            local = np.repeat(np.arange(r1 - r0), np.diff(indptr[r0:r1 + 1]))
+            norms = np.sqrt(np.bincount(local, weights=wc * wc, minlength=r1 - r0))
+            scale = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
+            wc *= np.repeat(scale, np.diff(indptr[r0:r1 + 1]))
+            w[e0:e1] = wc
+        del tf
+    x = sp.csr_matrix((w, cols, indptr), shape=(n, idf.size), copy=False)
     return x
+
+
+def _row_intersections(indptr: np.ndarray, indices: np.ndarray, n_cols: int, i: np.ndarray,
+                       j: np.ndarray, chunk_size: int = 1 << 20) -> np.ndarray:
+    """``|row i[k] ∩ row j[k]|`` of the column sets of a CSR structure (sorted columns):
+    :func:`govtext._shingles.intersection_sizes` on an int8 incidence matrix built over
+    ``indices`` as they are (int32 when they fit; not copied into the int64 column numbers
+    that function would make of them)."""
+    import scipy.sparse as sp
+
+    from govtext._shingles import _Incidence, intersection_sizes
+
+    n = indptr.size - 1
+    inc = _Incidence((indptr, indices))
+    mat = sp.csr_matrix((np.ones(indices.size, dtype=np.int8), indices, indptr), shape=(n, n_cols),
+                        copy=False)
+    mat.has_sorted_indices = True
+    inc._matrix = mat
+    return intersection_sizes(inc, np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64),
+                              chunk_size=chunk_size)
 
 
 def _cosine_blocks(x, n: int):
@@ -2726,21 +2881,47 @@ def _candidate_pairs(x, n: int, linked: np.ndarray) -> np.ndarray:
 
     if x.nnz == 0:
         return linked
-    df = np.bincount(x.indices, minlength=x.shape[1])
+    df = np.zeros(x.shape[1], dtype=np.int64)
+    for a in range(0, x.nnz, _TFIDF_CHUNK):  # in chunks: bincount copies int32 indices to int64
+        df += np.bincount(x.indices[a:a + _TFIDF_CHUNK], minlength=x.shape[1])
     keep_col = (df >= 2) & (df <= _SIM_CAND_MAX_DF)
-    new_col = np.cumsum(keep_col) - 1
-    mask = keep_col[x.indices]
-    kept_before = np.zeros(mask.size + 1, dtype=np.int64)
-    np.cumsum(mask, out=kept_before[1:])
-    indptr = kept_before[x.indptr]
-    xr = sp.csr_matrix((x.data[mask], new_col[x.indices[mask]], indptr),
-                       shape=(n, int(keep_col.sum())))
-    xt = xr.T.tocsr()
+    n_kept = int(keep_col.sum())
+    del df
+    # x restricted to the kept columns (renumbered in order) is built row block by row block,
+    # never with whole-matrix temporaries; it is held whole only to transpose it
+    kept = np.zeros(n + 1, dtype=np.int64)
+    chunks = list(_row_chunks(x.indptr, _TFIDF_CHUNK))
+    for r0, r1 in chunks:
+        e0 = x.indptr[r0]
+        before = np.zeros(x.indptr[r1] - e0 + 1, dtype=np.int64)
+        np.cumsum(keep_col[x.indices[e0:x.indptr[r1]]], out=before[1:])
+        kept[r0 + 1:r1 + 1] = np.diff(before[x.indptr[r0:r1 + 1] - e0])
+    np.cumsum(kept, out=kept)
+    idx = _index_dtype(n, n_kept, int(kept[-1]))
+    new_col = (np.cumsum(keep_col) - 1).astype(idx)
+
+    def restricted(r0: int, r1: int):
+        """Rows ``r0:r1`` of x on the kept columns."""
+        e0, e1 = x.indptr[r0], x.indptr[r1]
+        ind = x.indices[e0:e1]
+        mask = keep_col[ind]
+        ptr = (kept[r0:r1 + 1] - kept[r0]).astype(idx)
+        return sp.csr_matrix((x.data[e0:e1][mask], new_col[ind[mask]], ptr), shape=(r1 - r0, n_kept))
+
+    data = np.empty(int(kept[-1]), dtype=np.float64)
+    ind = np.empty(int(kept[-1]), dtype=idx)
+    for r0, r1 in chunks:
+        b = restricted(r0, r1)
+        data[kept[r0]:kept[r1]] = b.data
+        ind[kept[r0]:kept[r1]] = b.indices
+    del b
+    xt = sp.csr_matrix((data, ind, kept.astype(idx)), shape=(n, n_kept), copy=False).T.tocsr()
+    del data, ind
     keys = [linked]
     k = _SIM_CAND_TOP_K
     for r0 in range(0, n, _SIM_CAND_BLOCK_ROWS):
         r1 = min(n, r0 + _SIM_CAND_BLOCK_ROWS)
-        s = (xr[r0:r1] @ xt).tocsr()
+        s = (restricted(r0, r1) @ xt).tocsr()
         s.sort_indices()
         ptr, cols, vals = s.indptr, s.indices.astype(np.int64), s.data
         sel = np.ones(cols.size, dtype=bool)

@@ -548,3 +548,47 @@ def test_precomputed_rows_are_what_report_measures_computes():
     other = report_measures(seeds, cache=dict(cache), redundancy_ngram=5)
     pd.testing.assert_frame_equal(other, report_measures(seeds, redundancy_ngram=5), check_exact=True)
     assert not plain["redundancy"].equals(other["redundancy"])
+
+
+def test_int32_sentence_numbers_give_the_int64_measures(synth, monkeypatch):
+    """The units' sentence numbers are int32 (the boilerplate fit holds every report's units
+    at once): widened back to int64, the former dtype, the measures are the same."""
+    import govtext.measures as measures_mod
+
+    corpus, _, cache = synth
+    tr = cache[corpus[0].id]
+    assert measures_mod._units(tr).sid.dtype == np.int32
+    meta = pd.DataFrame([{"report_id": r.id, "agency": r.meta["agency"], "year": r.meta["year"]} for r in corpus])
+    got = report_measures(corpus, cache=dict(cache)), year_over_year(corpus, metadata=meta, cache=cache)
+    narrow = measures_mod._units
+
+    def wide(*args, **kwargs):
+        u = narrow(*args, **kwargs)
+        u.sid = u.sid.astype(np.int64)
+        return u
+
+    monkeypatch.setattr(measures_mod, "_units", wide)
+    want = report_measures(corpus, cache=dict(cache)), year_over_year(corpus, metadata=meta, cache=cache)
+    for g, w in zip(got, want):
+        pd.testing.assert_frame_equal(g, w, check_exact=True)
+
+
+def test_yoy_units_are_built_once_per_report(synth, monkeypatch):
+    """year_over_year drops a report's units once its agency's pairs are done (the pairs come
+    agency by agency): no report's units are built twice, and the frame is the same."""
+    import govtext.measures as measures_mod
+
+    corpus, _, cache = synth
+    meta = pd.DataFrame([{"report_id": r.id, "agency": r.meta["agency"], "year": r.meta["year"]} for r in corpus])
+    want = year_over_year(corpus, metadata=meta, cache=cache)
+    calls: list[str] = []
+    narrow = measures_mod._units
+
+    def counted(tr, *args, **kwargs):
+        calls.append(tr.report_id)
+        return narrow(tr, *args, **kwargs)
+
+    monkeypatch.setattr(measures_mod, "_units", counted)
+    got = year_over_year(corpus, metadata=meta, cache=cache)
+    assert len(got) > 40 and len(calls) == len(set(calls)) > 40
+    pd.testing.assert_frame_equal(got, want, check_exact=True)

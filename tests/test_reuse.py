@@ -836,6 +836,103 @@ def test_tfidf_of_shingles_matches_scikit_learn(seeds):
     assert ours[len(texts) - 2].nnz == 0  # the empty text: a zero row, cosine 0 with everyone
 
 
+def _reference_tfidf(sets, tf):
+    """The TF-IDF matrix as whole-array expressions compute it (the formula _tfidf_parts must
+    reproduce bit for bit, whatever its parts and chunks)."""
+    import scipy.sparse as sp
+
+    n = len(sets)
+    _, cols, df = np.unique(sets.hashes, return_inverse=True, return_counts=True)
+    idf = np.log((1.0 + n) / (1.0 + df.astype(np.float64))) + 1.0
+    w = (1.0 + np.log(tf.astype(np.float64))) * idf[cols]
+    x = sp.csr_matrix((w, cols.astype(np.int64), sets.indptr), shape=(n, df.size))
+    sizes = np.diff(sets.indptr)
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(n), sizes), weights=w * w, minlength=n))
+    scale = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)
+    x.data *= np.repeat(scale, sizes)
+    return x
+
+
+@settings(max_examples=25, deadline=None)
+@given(chunk=st.integers(1, 5000), cuts=st.lists(st.integers(0, 14), max_size=4), seed=st.integers(0, 2**16))
+def test_tfidf_parts_are_the_whole_array_formula_bit_for_bit(seeds, chunk, cuts, seed):
+    """Built from slices of the reports, in chunks of any size, freeing the parts as it goes:
+    the same matrix (values, columns, row pointers) as the whole-array formula."""
+    import govtext.reuse as reuse_mod
+    from govtext._shingles import shingle_counts
+
+    rng = np.random.default_rng(seed)
+    texts = [r.text for r in seeds] + ["", "公开"]
+    texts = [texts[k] for k in rng.permutation(len(texts))]
+    bounds = [0, *sorted(cuts), len(texts)]
+    parts = [shingle_counts(texts[a:b], n=5, mask_digits=False) for a, b in zip(bounds[:-1], bounds[1:])]
+    sets, tf = shingle_counts(texts, n=5, mask_digits=False)
+    ref = _reference_tfidf(sets, tf)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_mod, "_TFIDF_CHUNK", chunk)
+        got = reuse_mod._tfidf_parts(parts, len(texts))
+    assert parts == []  # emptied: the caller keeps nothing of the counts
+    assert got.shape == ref.shape and got.indices.dtype == np.int32
+    assert got.data.tobytes() == ref.data.tobytes()
+    assert (got.indices == ref.indices).all() and (got.indptr == ref.indptr).all()
+    assert reuse_mod._tfidf(sets, tf).data.tobytes() == ref.data.tobytes()
+
+
+def test_row_intersections_are_the_hash_intersections(seeds):
+    """The Jaccard of the similarity step counts shared TF-IDF columns: the same numbers as
+    shared hashes (a column is a hash's rank)."""
+    from govtext._shingles import intersection_sizes, shingle_counts
+    from govtext.reuse import _row_intersections, _tfidf
+
+    texts = [r.text for r in seeds] + ["", "公开"]
+    sets, tf = shingle_counts(texts, n=5, mask_digits=False)
+    x = _tfidf(sets, tf)
+    iu, ju = np.triu_indices(len(texts), k=1)
+    iu, ju = iu.astype(np.int64), ju.astype(np.int64)
+    want = intersection_sizes(sets, iu, ju)
+    assert want.max() > 0
+    for chunk in (1, 50, 1 << 20):
+        got = _row_intersections(x.indptr, x.indices, x.shape[1], iu, ju, chunk_size=chunk)
+        assert got.tolist() == want.tolist()
+    assert _row_intersections(x.indptr, x.indices, x.shape[1], iu[:0], ju[:0]).size == 0
+
+
+def test_similarity_does_not_depend_on_the_narrative_slices_or_chunks(synth_small, monkeypatch):
+    """Both regimes, counted here in slices of 7 reports or prepared in slices of 25, with
+    chunks of 1,000 shingles: the frames of the defaults, exactly."""
+    import govtext.reuse as reuse_mod
+
+    corpus, _ = synth_small
+    kw = dict(similarity_max_reports=10, **FAST)
+    ref = {b: ReuseDetector(similarity_exact_max_reports=b, **kw).fit(corpus) for b in (10, None)}
+    monkeypatch.setattr(reuse_mod, "_NARRATIVE_BATCH", 7)
+    monkeypatch.setattr(reuse_mod, "_TFIDF_CHUNK", 1000)
+    reps = list(corpus)
+    for b, want in ref.items():
+        det = ReuseDetector(similarity_exact_max_reports=b, **kw)
+        prep = [det.prepare(reps[a:a + 25], similarity=True) for a in range(0, len(reps), 25)]
+        for got in (ReuseDetector(similarity_exact_max_reports=b, **kw).fit(corpus),
+                    det.fit(corpus, prepared=prep)):
+            for name in ("similarity_", "families_"):
+                pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
+            assert got.stats_.get("similarity_candidates") == want.stats_.get("similarity_candidates")
+
+
+def test_int32_label_arrays_give_the_int64_labels(synth_small, monkeypatch):
+    """The labels' per-(group, report) arrays are int32 when they fit: forced to int64 (the
+    former dtype), every frame is the same."""
+    import govtext.reuse as reuse_mod
+
+    corpus, _ = synth_small
+    small = ReuseDetector(**FAST).fit(corpus)
+    assert reuse_mod._index_dtype(len(corpus)) is np.int32
+    assert reuse_mod._index_dtype(2**31 - 1) is np.int32 and reuse_mod._index_dtype(2**31) is np.int64
+    monkeypatch.setattr(reuse_mod, "_index_dtype", lambda *maxima: np.int64)
+    wide = ReuseDetector(**FAST).fit(corpus)
+    for name in ("units_", "pairs_", "clusters_", "passages_", "report_scores_", "similarity_"):
+        pd.testing.assert_frame_equal(getattr(small, name), getattr(wide, name), check_exact=True)
+
+
 @settings(max_examples=25, deadline=None)
 @given(n=st.integers(2, 40), block=st.integers(1, 2000), divisor=st.sampled_from([1, 12, 10**9]),
        seed=st.integers(0, 2**16))
@@ -1014,8 +1111,8 @@ def test_similarity_exact_max_reports_is_checked(seeds, bad):
 
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(2, 30), k=st.integers(1, 4), cap=st.integers(2, 6), block=st.integers(1, 40),
-       seed=st.integers(0, 2**16))
-def test_candidate_pairs_are_the_top_k_rare_shingle_partners(n, k, cap, block, seed):
+       chunk=st.integers(1, 400), seed=st.integers(0, 2**16))
+def test_candidate_pairs_are_the_top_k_rare_shingle_partners(n, k, cap, block, chunk, seed):
     """Against a brute force: each report's k partners with the largest product over the
     shingles of document frequency 2..cap (ties: lower index), plus the linked pairs; the row
     blocks do not matter."""
@@ -1033,6 +1130,7 @@ def test_candidate_pairs_are_the_top_k_rare_shingle_partners(n, k, cap, block, s
         mp.setattr(reuse_mod, "_SIM_CAND_TOP_K", k)
         mp.setattr(reuse_mod, "_SIM_CAND_MAX_DF", cap)
         mp.setattr(reuse_mod, "_SIM_CAND_BLOCK_ROWS", block)
+        mp.setattr(reuse_mod, "_TFIDF_CHUNK", chunk)  # the restricted matrix's row chunks
         got = reuse_mod._candidate_pairs(x, n, linked)
     df = (dense > 0).sum(axis=0)
     r = dense * ((df >= 2) & (df <= cap))
