@@ -671,6 +671,9 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
             from govtext._workers import release_idle_workers
 
             release_idle_workers()  # their memory is not needed by the whole-corpus stages
+        from govtext._memory import release_freed_memory
+
+        release_freed_memory()  # the partitions' unpickling buffers (see govtext._memory)
         if backend == "dask":
             timings["partitions_wall"] = time.perf_counter() - t_parts
     except BaseException:

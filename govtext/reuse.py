@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from govtext._memory import release_freed_memory
 from govtext._progress import progress_bar
 from govtext.exceptions import InvalidParameterError, NotFittedError
 
@@ -954,11 +955,13 @@ class ReuseDetector(BaseEstimator):
         timings["units"] = time.perf_counter() - t0
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
 
+        release_freed_memory()  # between steps: see govtext._memory
         t = time.perf_counter()
         matches, pstats = self._pairs(units, sets, p)
         timings["pairs"] = time.perf_counter() - t
         stats.update({f"pairs_{k}": v for k, v in pstats.items()})
 
+        release_freed_memory()  # between steps: see govtext._memory
         t = time.perf_counter()
         cluster, degree = self._clusters(units, matches)
         units["cluster_id"] = cluster
@@ -966,10 +969,12 @@ class ReuseDetector(BaseEstimator):
         support = self._label(units, matches, info, p, sets, stats)
         timings["labels"] = time.perf_counter() - t
 
+        release_freed_memory()  # between steps: see govtext._memory
         t = time.perf_counter()
         passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p,
                                                      fragments, aligned)
         del fragments, aligned
+        release_freed_memory()
         stats.update(cand_stats)
         self._coverage(units, cover, info, p)
         stats["n_edited_units"] = self._edited_copies(units, texts, sets, support, info, p)
@@ -977,6 +982,7 @@ class ReuseDetector(BaseEstimator):
         del sets, texts, support, cover
         timings["passages"] = time.perf_counter() - t
 
+        release_freed_memory()  # between steps: see govtext._memory
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
         # the narratives' shingle counts as a list that _similarity empties as it builds the
@@ -986,10 +992,12 @@ class ReuseDetector(BaseEstimator):
         similarity, fam_input = self._similarity(reports, units, matches, passages, p, narrative,
                                                  stats)
         del narrative
+        release_freed_memory()
         families, linkage = self._families(reports, fam_input, p)
         del fam_input  # the condensed distances: 400 MB at 10,000 reports
         timings["similarity"] = time.perf_counter() - t
 
+        release_freed_memory()  # between steps: see govtext._memory
         t = time.perf_counter()
         scores, yoy = self._colleague_measures(reports, scores, info, p, measures_cache, pending)
         timings["measures"] = time.perf_counter() - t
@@ -1779,6 +1787,7 @@ class ReuseDetector(BaseEstimator):
                 batches = (reports[k:k + _TOKENIZE_BATCH] for k in range(0, len(reports), _TOKENIZE_BATCH))
                 for got in _map_batches(_tokenize_batch, batches, (), p["n_jobs"]):
                     cache.update(got)
+                release_freed_memory()  # the batches' unpickling buffers
             extra, yoy = _corpus_measures(Corpus(reports), _measures_meta(info, p["cohort"]),
                                           p["cohort"], cache, p["progress"])
         extra = extra.drop(columns=[c for c in extra.columns if c in scores.columns and c != "report_id"])

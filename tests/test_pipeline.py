@@ -127,3 +127,32 @@ def test_idle_workers_are_released_after_a_parallel_step():
     again = set(joblib.Parallel(n_jobs=2)(joblib.delayed(_pid)(k) for k in range(8)))
     assert again and not again & pids
     release_idle_workers()
+
+
+def _resident_bytes() -> int:
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")
+def test_freed_heap_memory_is_returned_to_the_system():
+    from govtext._memory import release_freed_memory
+
+    # 200 MB of heap blocks (4 KB: malloc'ed, not Python's small-object arenas), then one more
+    # that stays: freeing the others leaves their pages below it, in the heap and resident
+    blocks = [bytes(4000) for _ in range(50_000)]
+    keeper = bytes(4000)
+    before = _resident_bytes()
+    del blocks
+    assert release_freed_memory() is True
+    after = _resident_bytes()
+    assert before - after > 100_000_000, (before, after)
+    assert len(keeper) == 4000
+
+
+def test_release_freed_memory_without_malloc_trim(monkeypatch):
+    from govtext import _memory
+
+    monkeypatch.setattr(_memory, "_trim", None)  # a C library without it (macOS, musl)
+    assert _memory.release_freed_memory() is False
