@@ -955,13 +955,14 @@ class ReuseDetector(BaseEstimator):
         timings["units"] = time.perf_counter() - t0
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
 
-        release_freed_memory()  # between steps: see govtext._memory
+        # each step's freed objects go back to the system before the next one (govtext._memory)
+        release_freed_memory()
         t = time.perf_counter()
         matches, pstats = self._pairs(units, sets, p)
         timings["pairs"] = time.perf_counter() - t
         stats.update({f"pairs_{k}": v for k, v in pstats.items()})
 
-        release_freed_memory()  # between steps: see govtext._memory
+        release_freed_memory()
         t = time.perf_counter()
         cluster, degree = self._clusters(units, matches)
         units["cluster_id"] = cluster
@@ -969,7 +970,7 @@ class ReuseDetector(BaseEstimator):
         support = self._label(units, matches, info, p, sets, stats)
         timings["labels"] = time.perf_counter() - t
 
-        release_freed_memory()  # between steps: see govtext._memory
+        release_freed_memory()
         t = time.perf_counter()
         passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p,
                                                      fragments, aligned)
@@ -982,7 +983,7 @@ class ReuseDetector(BaseEstimator):
         del sets, texts, support, cover
         timings["passages"] = time.perf_counter() - t
 
-        release_freed_memory()  # between steps: see govtext._memory
+        release_freed_memory()
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
         # the narratives' shingle counts as a list that _similarity empties as it builds the
@@ -997,7 +998,7 @@ class ReuseDetector(BaseEstimator):
         del fam_input  # the condensed distances: 400 MB at 10,000 reports
         timings["similarity"] = time.perf_counter() - t
 
-        release_freed_memory()  # between steps: see govtext._memory
+        release_freed_memory()
         t = time.perf_counter()
         scores, yoy = self._colleague_measures(reports, scores, info, p, measures_cache, pending)
         timings["measures"] = time.perf_counter() - t
