@@ -10,9 +10,10 @@ What runs where
   function it runs (:func:`govtext.pipeline._run_partition`) shares no state between
   partitions. It also runs the reuse stage's per-report step
   (:meth:`govtext.ReuseDetector.prepare`). A lower-priority follow-up task per partition
-  tokenises its reports for the measures, on the worker that holds them; the tokens stay on
-  the workers, where the measures run as one task (:class:`FollowupEntries`) while the client
-  goes on with the reuse stage. The reuse stage's passage alignment runs on the workers in
+  tokenises its reports for the measures, on the worker that holds them, and keeps their
+  word units packed (:func:`govtext.measures._pack_reports`); they stay on the workers, where
+  the measures run as one task (:class:`FollowupEntries`) while the client goes on with the
+  reuse stage. The reuse stage's passage alignment runs on the workers in
   batches (:meth:`DaskExecutor.map_batches`).
 * **Client:** listing the files, or streaming the table's rows in chunks (cheap: no parsing);
   the sha256 of the inputs for the manifest; concatenating the partitions' tables *in corpus
@@ -67,11 +68,8 @@ def _distributed():
     return distributed
 
 
-def _merged_call(fn: Callable, parts: list[dict], *args: Any) -> Any:
-    entries: dict = {}
-    for part in parts:
-        entries.update(part)
-    return fn(entries, *args)
+def _merged_call(fn: Callable, parts: list, *args: Any) -> Any:
+    return fn(list(parts), *args)
 
 
 def _in_order(submitted: Iterator, limit: int, take: Callable[[Any], Any]) -> Iterator[Any]:
@@ -93,9 +91,10 @@ def _in_order(submitted: Iterator, limit: int, take: Callable[[Any], Any]) -> It
 
 
 class FollowupEntries:
-    """Dicts computed on the workers (one per partition), used where they are: ``submit(fn,
-    *args)`` returns the future of ``fn(merged dict, *args)``, run on a worker (Dask moves the
-    parts to it). The parts are released with the last future that needs them."""
+    """Results computed on the workers (one per partition), used where they are: ``submit(fn,
+    *args)`` returns the future of ``fn(list of the results in partition order, *args)``, run
+    on a worker (Dask moves the parts to it). The parts are released with the last future that
+    needs them."""
 
     def __init__(self, client: Any, futures: list) -> None:
         self.client = client
@@ -162,8 +161,8 @@ class DaskExecutor:
             data.release()
 
     def followup_entries(self) -> FollowupEntries:
-        """The merged results (dicts) of the last :meth:`map`'s ``follow`` tasks, left on the
-        workers: ``submit(fn, *args)`` runs ``fn(entries, *args)`` on a worker."""
+        """The results of the last :meth:`map`'s ``follow`` tasks, left on the workers:
+        ``submit(fn, *args)`` runs ``fn(results in partition order, *args)`` on a worker."""
         futs, self._follow = self._follow, []
         return FollowupEntries(self.client, futs)
 

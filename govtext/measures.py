@@ -61,7 +61,7 @@ import re
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -462,6 +462,14 @@ def _unique(out: dict, items: list, caller: str) -> dict:
 
 def _prepare(corpus: Any, tokenizer: Any, cache: Any, progress: bool, caller: str) -> tuple[dict[str, TokenizedReport], list | None]:
     """Tokenised reports plus the Report objects (None when given pre-tokenised input)."""
+    if isinstance(corpus, _PackedCorpus):
+        if caller not in ("report_measures", "year_over_year"):  # the others need the words
+            msg = f"{caller}: packed reports hold word hashes for only report_measures and year_over_year."
+            raise InvalidParameterError(msg)
+        if tokenizer is not None:
+            msg = f"{caller}: packed reports were tokenised by the default tokenizer; the 'tokenizer' parameter must be None."
+            raise InvalidParameterError(msg)
+        return corpus, None  # type: ignore[return-value]
     if isinstance(corpus, Mapping):
         toks = {}
         for rid, v in corpus.items():
@@ -495,7 +503,7 @@ def _prepare(corpus: Any, tokenizer: Any, cache: Any, progress: bool, caller: st
 
 @dataclass
 class _Units:
-    words: list[str]
+    words: list[str] | None  # None when unpacked from a _PackedUnits batch (hashes only)
     h: np.ndarray  # uint64 hash of each unit
     sid: np.ndarray  # sentence index of each unit (int32)
     offsets: np.ndarray  # units of sentence i are h[offsets[i]:offsets[i + 1]]
@@ -568,6 +576,132 @@ def _memo_units(memo: dict, tr: TokenizedReport, unit: str, mask: bool) -> _Unit
     if got is None:
         got = memo[key] = _units(tr, unit, mask)
     return got
+
+
+def _get_units(toks: Any, memo: dict | None, rid: str, unit: str, mask: bool) -> _Units:
+    """The units of report ``rid``: unpacked from a :class:`_PackedCorpus`, or computed from its
+    :class:`TokenizedReport` (kept in ``memo`` unless it is None)."""
+    if isinstance(toks, _PackedCorpus):
+        return toks.units(rid, unit, mask)
+    if memo is None:
+        return _units(toks[rid], unit, mask)
+    return _memo_units(memo, toks[rid], unit, mask)
+
+
+@dataclass(frozen=True)
+class _PackedUnits:
+    """The word units (hashes, not the words) and the measures row of a batch of reports: all the
+    reuse stage's measures need of them once tokenised (:func:`_pack_reports`).
+
+    About 9 bytes a word (a 700-word report: 6 KB) where its :class:`TokenizedReport` and units
+    hold about 50; few large arrays, so a batch pickles fast. Row ``i`` is report ``ids[i]``:
+    its hashes ``h[word_bounds[i]:word_bounds[i + 1]]``, its sentences' word counts and heading
+    flags ``sent_words`` / ``heading[sent_bounds[i]:sent_bounds[i + 1]]``."""
+
+    ids: tuple[str, ...]
+    rows: tuple[dict, ...]
+    h: np.ndarray
+    word_bounds: np.ndarray
+    sent_words: np.ndarray
+    heading: np.ndarray
+    sent_bounds: np.ndarray
+    redundancy_ngram: int
+    mask_numbers: bool
+
+    def units(self, i: int) -> _Units:
+        """Report ``i``'s units, equal to :func:`_units` of its tokens (hashes only)."""
+        s0, s1 = int(self.sent_bounds[i]), int(self.sent_bounds[i + 1])
+        counts = self.sent_words[s0:s1]
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        sid = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        h = self.h[int(self.word_bounds[i]):int(self.word_bounds[i + 1])]
+        return _Units(None, h, sid, offsets, self.heading[s0:s1])
+
+
+def _pack_reports(reports: Iterable, *, redundancy_ngram: int = 10, mask_numbers: bool = True) -> _PackedUnits:
+    """Tokenise reports (default tokenizer) and keep only their units and measures rows (see
+    :class:`_PackedUnits`): one report's tokens at a time are held."""
+    tok = _default_tokenizer()
+    tkey = _tokenizer_key(tok)
+    ids, rows, hs, n_words, counts, heads, n_sents = [], [], [], [], [], [], []
+    for r in reports:
+        if not _is_report(r):
+            msg = f"_pack_reports needs Report objects. Got {type(r).__name__} instead."
+            raise InvalidParameterError(msg)
+        key = tkey + "|" + hashlib.blake2b(r.text.encode("utf-8"), digest_size=16).hexdigest()
+        tr = _tokenize_one(r, tok, key)
+        u = _units(tr, "word", mask_numbers)
+        ids.append(r.id)
+        rows.append(_report_row(tr, u, redundancy_ngram))
+        hs.append(u.h)
+        n_words.append(len(u.h))
+        counts.append(np.diff(u.offsets).astype(np.int32))
+        heads.append(u.heading)
+        n_sents.append(u.n_sent)
+    word_bounds = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(n_words, out=word_bounds[1:])
+    sent_bounds = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(n_sents, out=sent_bounds[1:])
+    return _PackedUnits(
+        tuple(ids), tuple(rows),
+        np.concatenate(hs) if hs else np.empty(0, dtype=np.uint64), word_bounds,
+        np.concatenate(counts) if counts else np.empty(0, dtype=np.int32),
+        np.concatenate(heads) if heads else np.empty(0, dtype=bool), sent_bounds,
+        int(redundancy_ngram), bool(mask_numbers))
+
+
+class _PackedCorpus:
+    """Packed batches (:class:`_PackedUnits`) as a corpus :func:`report_measures` and
+    :func:`year_over_year` take instead of reports or tokens (same frames; only the default
+    tokenizer, word units and the batches' ``mask_numbers`` / ``redundancy_ngram``).
+
+    ``ids``: only these reports are in the corpus (default: every report of the batches);
+    :attr:`missing` lists those no batch holds. Iterating gives the ids in batch order."""
+
+    def __init__(self, batches: Iterable[_PackedUnits], ids: Iterable[str] | None = None) -> None:
+        self.batches = list(batches)
+        wanted = None if ids is None else set(ids)
+        self._where: dict[str, tuple[int, int]] = {}
+        for b, batch in enumerate(self.batches):
+            for i, rid in enumerate(batch.ids):
+                if wanted is not None and rid not in wanted:
+                    continue
+                if rid in self._where:
+                    msg = f"packed reports: report id {rid!r} is in two batches."
+                    raise InputError(msg)
+                self._where[rid] = (b, i)
+        self.missing = [] if wanted is None else sorted(wanted - set(self._where))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self._where
+
+    def _batch(self, rid: str) -> tuple[_PackedUnits, int]:
+        b, i = self._where[rid]
+        return self.batches[b], i
+
+    def units(self, rid: str, unit: str, mask: bool) -> _Units:
+        batch, i = self._batch(rid)
+        if unit != "word" or mask != batch.mask_numbers:
+            msg = (f"packed reports hold word units with mask_numbers={batch.mask_numbers}; "
+                   f"asked for {unit} units with mask_numbers={mask}.")
+            raise InvalidParameterError(msg)
+        return batch.units(i)
+
+    def row(self, rid: str, redundancy_ngram: int, mask: bool, caller: str) -> dict[str, Any]:
+        batch, i = self._batch(rid)
+        if redundancy_ngram != batch.redundancy_ngram or mask != batch.mask_numbers:
+            msg = (f"{caller}: packed reports were measured with redundancy_ngram="
+                   f"{batch.redundancy_ngram}, mask_numbers={batch.mask_numbers}; asked for "
+                   f"{redundancy_ngram}, {mask}.")
+            raise InvalidParameterError(msg)
+        return dict(batch.rows[i])
 
 
 def _ngram_keys(u: _Units, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -744,6 +878,36 @@ class BoilerplateScorer(BaseEstimator):
 
     def _fit_units(self, units: Mapping[str, _Units], caller: str) -> BoilerplateScorer:
         n_docs = len(units)
+        keys, n_in, df, mean, keep = self._band(units.values(), n_docs, caller)
+        n = int(self.ngram)
+        kept = keys[keep]
+        # recover the units of each kept key (first occurrence in report-id order)
+        found: dict[int, tuple[str, ...]] = {}
+        if len(kept):
+            for u in units.values():
+                k, starts = _ngram_keys(u, n)
+                hit = _isin_sorted(k, kept)
+                for key, s in zip(k[hit].tolist(), starts[hit].tolist()):
+                    if key not in found:
+                        found[key] = tuple(u.words[s:s + n])
+                if len(found) == len(kept):
+                    break
+        info = {int(k): (int(a), float(b), float(c)) for k, a, b, c in
+                zip(kept.tolist(), n_in[keep].tolist(), df[keep].tolist(), mean[keep].tolist())}
+        self._set(found, info, n_docs)
+        return self
+
+    def _fit_keys(self, units: Iterable[_Units], n_docs: int, caller: str) -> BoilerplateScorer:
+        """Fit only what :meth:`_score_units` uses (``keys_``, the kept n-gram keys, sorted:
+        those :meth:`_fit_units` finds), from units that may lack their words (packed units)."""
+        keys, _, _, _, keep = self._band(units, n_docs, caller)
+        self.keys_ = keys[keep].astype(np.uint64, copy=False)
+        self.n_documents_ = n_docs
+        return self
+
+    def _band(self, units: Iterable[_Units], n_docs: int, caller: str) -> tuple[np.ndarray, ...]:
+        """Every n-gram key of ``units`` (``n_docs`` reports, each once) with its document count,
+        document frequency and mean count, and which keys are in the band."""
         if n_docs == 0:
             msg = f"{caller} needs at least one report. Got an empty corpus instead."
             raise InputError(msg)
@@ -754,11 +918,11 @@ class BoilerplateScorer(BaseEstimator):
                 f"df = {1 / n_docs:.2f} >= df_low = {lo}, so every n-gram can count as boilerplate; "
                 "fit on a larger reference corpus (see boilerplate_ngrams).",
                 GovtextWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         n = int(self.ngram)
         uniq, cnts = [], []
-        for u in units.values():
+        for u in units:
             keys, _ = _ngram_keys(u, n)
             k, c = np.unique(keys, return_counts=True)
             uniq.append(k)
@@ -788,22 +952,7 @@ class BoilerplateScorer(BaseEstimator):
         if mean_min is not None:
             common |= mean + _EPS >= mean_min
         keep = common & (df + _EPS < hi)
-        kept = keys[keep]
-        # recover the units of each kept key (first occurrence in report-id order)
-        found: dict[int, tuple[str, ...]] = {}
-        if len(kept):
-            for u in units.values():
-                k, starts = _ngram_keys(u, n)
-                hit = _isin_sorted(k, kept)
-                for key, s in zip(k[hit].tolist(), starts[hit].tolist()):
-                    if key not in found:
-                        found[key] = tuple(u.words[s:s + n])
-                if len(found) == len(kept):
-                    break
-        info = {int(k): (int(a), float(b), float(c)) for k, a, b, c in
-                zip(kept.tolist(), n_in[keep].tolist(), df[keep].tolist(), mean[keep].tolist())}
-        self._set(found, info, n_docs)
-        return self
+        return keys, n_in, df, mean, keep
 
     def _set(self, found: Mapping[int, tuple[str, ...]], info: Mapping[int, tuple], n_docs: int) -> None:
         rows = sorted(((" ".join(found[k]), *info[k]) for k in found), key=lambda r: (-r[1], r[0]))
@@ -1206,7 +1355,6 @@ def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | Non
         ids = groups[g]
         scorer = fitted.get(g)
         unit, mask = ("word", mask_numbers) if scorer is None else (scorer.unit, scorer.mask_numbers)
-        units = {rid: _memo_units(memo, toks[rid], unit, mask) for rid in ids}
         if scorer is None:
             if cohort is not None and len(ids) < min_cohort_size:
                 small += len(ids)
@@ -1219,19 +1367,21 @@ def _boilerplate_scores(toks: Mapping[str, TokenizedReport], reports: list | Non
             with warnings.catch_warnings():
                 if cohort is not None:
                     warnings.simplefilter("ignore", GovtextWarning)
-                scorer._fit_units(units, caller)
-        for rid, u in units.items():
-            n, nb, _, _, _ = scorer._score_units(u)
+                # only the keys are needed here: a cohort's units are not all held at once
+                scorer._fit_keys((_get_units(toks, memo, rid, unit, mask) for rid in ids), len(ids), caller)
+        for rid in ids:
+            n, nb, _, _, _ = scorer._score_units(_get_units(toks, memo, rid, unit, mask))
             out[rid] = nb / n if n else math.nan
     if pooled:
         # the band fitted on the whole corpus: wording most reports carry, whatever their cohort
-        units = {rid: _memo_units(memo, toks[rid], "word", mask_numbers) for rid in sorted(toks)}
+        everyone = sorted(toks)
         scorer = BoilerplateScorer(**proto.get_params())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GovtextWarning)
-            scorer._fit_units(units, caller)
+            scorer._fit_keys((_get_units(toks, memo, rid, "word", mask_numbers) for rid in everyone),
+                             len(everyone), caller)
         for rid in pooled:
-            n, nb, _, _, _ = scorer._score_units(units[rid])
+            n, nb, _, _, _ = scorer._score_units(_get_units(toks, memo, rid, "word", mask_numbers))
             out[rid] = nb / n if n else math.nan
     if small:
         what = ("scored against the whole corpus (small_cohorts='corpus')" if pooled
@@ -1345,6 +1495,11 @@ def report_measures(corpus: Any, *, tokenizer: Any = None, ngram: int = 4, df_lo
                              small_cohorts=small_cohorts)
     rows = []
     for rid in sorted(toks):
+        if isinstance(toks, _PackedCorpus):
+            row = toks.row(rid, redundancy_ngram, mask_numbers, caller)
+            row["boilerplate_lsl"] = bp[rid]
+            rows.append(row)
+            continue
         tr = toks[rid]
         got = cache.get(_row_key(tr, redundancy_ngram, mask_numbers)) if cache is not None else None
         if isinstance(got, dict):
@@ -1640,7 +1795,7 @@ def year_over_year(corpus: Any, *, tokenizer: Any = None, metadata: pd.DataFrame
             last = agency
         for rid in (a, b):
             if rid not in units:
-                units[rid] = _units(toks[rid], "word", mask_numbers)
+                units[rid] = _get_units(toks, None, rid, "word", mask_numbers)
         row = {"agency": agency, "report_from": a, "report_to": b, "year_from": y0, "year_to": y1}
         row.update(_pair_measures(units[a], units[b], stick_n, Levenshtein, Indel))
         rows.append(row)

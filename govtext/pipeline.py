@@ -87,6 +87,22 @@ class _Spill:
         self.parts: dict[str, list[Path]] = {}
         self.rows: dict[str, int] = {}
         self.n = 0
+        self._objects = 0
+
+    def put(self, obj: Any) -> Path:
+        """Pickle any object (a partition's packed measures units) to the directory."""
+        path = self.dir / f"object-{self._objects:06d}.pkl"
+        self._objects += 1
+        with open(path, "wb") as fh:
+            pickle.dump(obj, fh, protocol=5)
+        return path
+
+    def get(self, path: Path) -> Any:
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except OSError as exc:
+            raise InputError(f"{path} was kept on disk in {self.dir} and cannot be read back ({exc})") from None
 
     def add(self, frames: dict[str, pd.DataFrame]) -> None:
         for name, df in frames.items():
@@ -261,9 +277,9 @@ def _drain(items: deque) -> Iterator:
         yield items.popleft()
 
 
-def _measures_entries(result: dict) -> dict:
-    """The measures' cache entries of a partition's reports (the tokens and per-report rows
-    :meth:`govtext.ReuseDetector.fit` would compute for its measures step): run by the Dask
+def _measures_entries(result: dict) -> Any:
+    """A partition's reports tokenised for the measures, packed (the word units and per-report
+    rows :meth:`govtext.ReuseDetector.fit` would compute for its measures step): run by the Dask
     backend on the worker that built the partition, while the client gathers the partitions
     and starts the reuse stage."""
     from govtext.reuse import _tokenize_batch
@@ -432,6 +448,12 @@ def _run_partition(kind: str, payload: Any, stages: list[str], params: dict) -> 
             tables.update(stage(corpus, params))
             timings[name] = time.perf_counter() - t
     out = {"reports": reports, "skipped": skip_rows, "tables": tables, "timings": timings}
+    if params.get("pack_measures"):  # the reuse stage's measures tokenise here, where the reports are
+        from govtext.reuse import _tokenize_batch
+
+        t = time.perf_counter()
+        out["measures"] = _tokenize_batch(reports)
+        timings["reuse.tokenize"] = time.perf_counter() - t
     if params.get("prepare_reuse"):  # the reuse stage's per-report step, done here
         from govtext.reuse import ReuseDetector
 
@@ -593,8 +615,12 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     all_params = {"errors": errors, **stage_params}
     if not all_params["table"]:
         del all_params["table"]  # the manifest of report-file runs stays as it was
+    reuse_on = "reuse" in stage_params["stages"]
     run_params = {**all_params, "table": stage_params["table"], "progress": progress,
-                  "n_jobs": n_jobs, "prepare_reuse": backend if "reuse" in stage_params["stages"] else None}
+                  "n_jobs": n_jobs, "prepare_reuse": backend if reuse_on else None,
+                  # the local backend tokenises for the measures in the partitions (the Dask
+                  # backend in follow-up tasks on the workers, see govtext._dask)
+                  "pack_measures": backend == "local" and reuse_on and stage_params["reuse"].get("measures", True)}
     wanted = [s for s in PER_REPORT_STAGES if s in stage_params["stages"]]
     t0 = time.perf_counter()
     if backend == "dask":
@@ -643,16 +669,21 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         frames: dict[str, list[pd.DataFrame]] = {}  # in memory, or names only once spilled
         spilled: _Spill | None = None
         prepared: deque = deque()
+        packed: list = []  # the measures' packed units of each partition, or where they were spilled
         for k, res in enumerate(results):
             reports.extend(res["reports"])
             skip_rows.extend(res["skipped"])
             if "prepared" in res:
                 prepared.append(res["prepared"])
+            if "measures" in res:
+                packed.append(res["measures"])
             if spilled is None and (spill or (spill is None and k == 1)):
                 # a second partition (or spill=True): the per-report tables go to disk
                 spilled = _Spill()
                 if frames:  # the first partition's, held until now
                     spilled.add({name: dfs.pop() for name, dfs in frames.items()})
+            if spilled is not None:  # the packed units wait on disk until the measures step
+                packed = [x if isinstance(x, Path) else spilled.put(x) for x in packed]
             for name, df in res["tables"].items():
                 frames.setdefault(name, [])
                 if spilled is None:
@@ -682,7 +713,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         raise
     try:
         return _whole_corpus_stages(reports, skip_rows, frames, stage_params, run_params, all_params,
-                                    timings, inputs, backend, executor, prepared, spilled)
+                                    timings, inputs, backend, executor, prepared, spilled, packed)
     finally:
         if executor is not None:
             executor.close()
@@ -691,7 +722,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
 def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_params: dict,
                          run_params: dict, all_params: dict, timings: dict, inputs: list,
                          backend: str, executor: Any, prepared: deque | None = None,
-                         spilled: _Spill | None = None) -> AnalysisResult:
+                         spilled: _Spill | None = None, packed: list | None = None) -> AnalysisResult:
     """Gather the partitions into the corpus and its tables (or their names, when ``spilled``
     holds them on disk), then run the stages that compare reports (with the Dask backend,
     their joblib work goes to the cluster)."""
@@ -721,6 +752,8 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
                 given = executor.followup_entries()  # the measures then run on a worker
             else:
                 ctx = contextlib.nullcontext()
+                if packed:  # read back (if spilled) when the measures step needs them
+                    given = _packed_loader(packed, spilled)
             with ctx:
                 # the detector takes the partitions' preparations over (nothing here keeps them)
                 out, steps = _fit_reuse(corpus, run_params, prepared=_drain(prepared) if prepared else None,
@@ -734,6 +767,19 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
     if backend == "dask":
         all_params = {**all_params, "backend": "dask"}
     return AnalysisResult(tables=tables, corpus=corpus, params=all_params, timings=timings, inputs=inputs)
+
+
+def _packed_loader(packed: list, spilled: _Spill | None) -> Callable[[], Any]:
+    """A callable giving the measures the partitions' packed units, read back from disk if
+    they were spilled (:class:`govtext.measures._PackedCorpus`)."""
+    def load() -> Any:
+        from govtext.measures import _PackedCorpus
+
+        batches = [spilled.get(x) if isinstance(x, Path) else x for x in packed]
+        packed.clear()
+        return _PackedCorpus(batches)
+
+    return load
 
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_]+")

@@ -64,7 +64,7 @@ from sklearn.base import BaseEstimator
 
 from govtext._memory import release_freed_memory
 from govtext._progress import progress_bar
-from govtext.exceptions import InvalidParameterError, NotFittedError
+from govtext.exceptions import InputError, InvalidParameterError, NotFittedError
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -1776,21 +1776,36 @@ class ReuseDetector(BaseEstimator):
         if pending is not None:
             extra, yoy = pending.result()
         else:
-            from govtext.records import Corpus
+            from govtext.measures import _PackedCorpus
 
-            cache: dict = {}
-            # tokenising every report and its per-report measures are the measures' main cost:
-            # given by the caller, or in joblib workers with n_jobs (the cache then holds
-            # exactly what report_measures and year_over_year would compute here)
-            if given is not None:  # what it lacks, report_measures tokenises itself
-                cache.update(given() if callable(given) else given)
-            elif len(reports) > _TOKENIZE_BATCH and _parallel(p["n_jobs"]):
-                batches = (reports[k:k + _TOKENIZE_BATCH] for k in range(0, len(reports), _TOKENIZE_BATCH))
-                for got in _map_batches(_tokenize_batch, batches, (), p["n_jobs"]):
-                    cache.update(got)
-                release_freed_memory()  # the batches' unpickling buffers
-            extra, yoy = _corpus_measures(Corpus(reports), _measures_meta(info, p["cohort"]),
-                                          p["cohort"], cache, p["progress"])
+            meta = _measures_meta(info, p["cohort"])
+            got = None if given is None else given() if callable(given) else given
+            if got is not None and not isinstance(got, _PackedCorpus):
+                # cache entries (TokenizedReport) given by the caller: what they lack,
+                # report_measures tokenises itself
+                from govtext.records import Corpus
+
+                extra, yoy = _corpus_measures(Corpus(reports), meta, p["cohort"], dict(got), p["progress"])
+            else:
+                # tokenising every report and its per-report row are the measures' main cost
+                # (given packed by the pipeline, which does it where each partition is; here in
+                # batches, in joblib workers with n_jobs). Only the packed units are held: a
+                # report's tokens and tags are 5 times as large (see measures._PackedUnits)
+                ids = [r.id for r in reports]
+                packed = _PackedCorpus([] if got is None else got.batches, ids)
+                if packed.missing:
+                    todo = set(packed.missing)
+                    left = [r for r in reports if r.id in todo]
+                    batches = [left[k:k + _TOKENIZE_BATCH] for k in range(0, len(left), _TOKENIZE_BATCH)]
+                    done = (_map_batches(_tokenize_batch, batches, (), p["n_jobs"]) if len(batches) > 1
+                            else map(_tokenize_batch, batches))  # one batch: no worker started
+                    if p["progress"]:
+                        from govtext._progress import progress_bar
+
+                        done = progress_bar(done, total=len(batches), desc="tokenize", unit="batch")
+                    packed = _PackedCorpus([*packed.batches, *done], ids)
+                    release_freed_memory()  # the batches' unpickling buffers
+                extra, yoy = _corpus_measures(packed, meta, p["cohort"], None, p["progress"])
         extra = extra.drop(columns=[c for c in extra.columns if c in scores.columns and c != "report_id"])
         return scores.merge(extra, on="report_id", how="left", sort=False), yoy
 
@@ -3074,18 +3089,23 @@ def _corpus_measures(corpus: Any, meta: pd.DataFrame, cohort: tuple[str, ...], c
     return extra, yoy
 
 
-def _measures_of_entries(entries: dict, meta: pd.DataFrame, cohort: tuple[str, ...]) -> tuple:
-    """:func:`_corpus_measures` where only the cache entries are (a Dask worker): the corpus is
-    their tokenised reports, which the measures take instead of reports (same frames)."""
-    return _corpus_measures([entries[rid] for rid in meta["report_id"]], meta, cohort, entries)
+def _measures_of_entries(batches: list, meta: pd.DataFrame, cohort: tuple[str, ...]) -> tuple:
+    """:func:`_corpus_measures` where only the packed batches are (a Dask worker): the measures
+    take them instead of reports (same frames)."""
+    from govtext.measures import _PackedCorpus
+
+    packed = _PackedCorpus(batches, meta["report_id"])
+    if packed.missing:  # the pipeline packs every report; anything else is a bug
+        raise InputError(f"the measures lack {len(packed.missing)} report(s), e.g. {packed.missing[0]!r}")
+    return _corpus_measures(packed, meta, cohort, None)
 
 
-def _tokenize_batch(reports: list) -> dict:
-    """The tokens and per-report measures rows of a batch, as entries of the measures' cache
-    (runs in a worker with n_jobs; see :func:`govtext.measures._precompute`)."""
-    from govtext.measures import _precompute
+def _tokenize_batch(reports: list):
+    """The word units and per-report measures rows of a batch, packed (runs in a worker with
+    n_jobs, or where the pipeline's partition is; see :func:`govtext.measures._pack_reports`)."""
+    from govtext.measures import _pack_reports
 
-    return _precompute(reports)
+    return _pack_reports(reports)
 
 
 def _parallel(n_jobs: int | None) -> bool:

@@ -151,6 +151,26 @@ def test_dask_matches_local_on_a_synthetic_corpus(client, synthetic, synthetic_l
     _assert_same(synthetic_local, dask, tmp_path, "local", "dask")
 
 
+def test_local_measures_tokenise_each_report_once_in_its_partition(synthetic, monkeypatch):
+    """The local backend tokenises for the measures where each partition is processed, keeps
+    the packed units on disk with the spilled tables, and tokenises no report twice; the
+    measures equal those of the detector fitted on the whole corpus."""
+    import govtext.measures as measures_mod
+    from govtext.reuse import ReuseDetector
+
+    calls = []
+    real = measures_mod._tokenize_one
+    monkeypatch.setattr(measures_mod, "_tokenize_one", lambda r, *a, **k: calls.append(r.id) or real(r, *a, **k))
+    res = analyze(synthetic, npartitions=4, spill=True)
+    assert sorted(calls) == sorted(synthetic.ids)
+    assert res.timings["reuse.tokenize"] > 0 and res.timings["reuse.measures"] < res.timings["reuse.tokenize"]
+    det = ReuseDetector().fit(synthetic)
+    pd.testing.assert_frame_equal(res.tables["report_scores"], det.report_scores_.reset_index(drop=True),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(res.tables["yoy"], det.yoy_.reset_index(drop=True), check_exact=True)
+    assert len(res.tables["yoy"]) > 0
+
+
 def test_local_processes_match_one_process(synthetic, synthetic_local, tmp_path, monkeypatch):
     _small_batches(monkeypatch)
     two = analyze(synthetic, n_jobs=2, npartitions=5)

@@ -592,3 +592,99 @@ def test_yoy_units_are_built_once_per_report(synth, monkeypatch):
     got = year_over_year(corpus, metadata=meta, cache=cache)
     assert len(got) > 40 and len(calls) == len(set(calls)) > 40
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+# --------------------------------------------------------------------------------------------
+# packed units: what the reuse stage's measures hold per report instead of its tokens
+
+
+def test_packed_units_are_the_units_of_the_tokens(synth):
+    """Each report's unpacked units equal those computed from its tokens (hashes, sentence
+    numbers, offsets, headings, dtypes), and its row is report_measures' precomputed row."""
+    from govtext.measures import _pack_reports, _precompute, _units
+
+    corpus, _, cache = synth
+    reports = list(corpus)[:40]
+    batch = _pack_reports(reports)
+    assert batch.ids == tuple(r.id for r in reports)
+    rows = _precompute(reports)
+    for i, r in enumerate(reports):
+        want, got = _units(cache[r.id]), batch.units(i)
+        assert got.words is None
+        for name in ("h", "sid", "offsets", "heading"):
+            a, b = getattr(want, name), getattr(got, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+        assert batch.rows[i] == next(v for k, v in rows.items() if isinstance(k, tuple) and k[1] == r.id)
+
+
+@pytest.mark.parametrize("cohort", [None, ["year"], ["year", "level"]])
+@pytest.mark.parametrize("small", ["nan", "corpus"])
+def test_measures_of_packed_batches_equal_the_measures_of_reports(synth, cohort, small):
+    """report_measures and year_over_year take packed batches (any cut into batches) instead
+    of reports: the same frames, to the bit."""
+    from govtext.measures import _pack_reports, _PackedCorpus
+
+    corpus, _, cache = synth
+    reports = list(corpus)
+    meta = corpus.to_frame()[["report_id", "agency", "year", "level"]].astype(object)
+    packed = _PackedCorpus([_pack_reports(reports[a:b]) for a, b in ((0, 7), (7, 60), (60, len(reports)))])
+    assert len(packed) == len(reports) and not packed.missing
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GovtextWarning)
+        want = report_measures(corpus, cohort=cohort, small_cohorts=small, metadata=meta, cache=dict(cache))
+        got = report_measures(packed, cohort=cohort, small_cohorts=small, metadata=meta)
+    pd.testing.assert_frame_equal(want, got, check_exact=True)
+    if cohort is None or small == "corpus":  # (120 reports: every year-level cohort is small)
+        assert got["boilerplate_lsl"].notna().sum() > len(reports) // 2
+    yoy_want = year_over_year(corpus, metadata=meta, cache=dict(cache))
+    yoy_got = year_over_year(packed, metadata=meta)
+    assert len(yoy_got) > 0
+    pd.testing.assert_frame_equal(yoy_want, yoy_got, check_exact=True)
+
+
+def test_packed_corpus_keeps_the_wanted_reports_and_names_the_missing(seeds):
+    from govtext.measures import _pack_reports, _PackedCorpus
+
+    reports = list(seeds)
+    batch = _pack_reports(reports[:3])
+    packed = _PackedCorpus([batch], [r.id for r in reports[1:5]])
+    assert list(packed) == [r.id for r in reports[1:3]]
+    assert packed.missing == sorted(r.id for r in reports[3:5])
+    with pytest.raises(InputError, match="in two batches"):
+        _PackedCorpus([batch, _pack_reports(reports[2:4])])
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda p: report_measures(p, redundancy_ngram=5), "measured with redundancy_ngram=10"),
+    (lambda p: report_measures(p, mask_numbers=False), "mask_numbers=True"),
+    (lambda p: year_over_year(p, mask_numbers=False, metadata=None), "mask_numbers=True|metadata"),
+    (lambda p: report_measures(p, tokenizer=Tokenizer(normalize=False)), "tokenizer' parameter must be None"),
+    (lambda p: BoilerplateScorer().fit(p), "only report_measures and year_over_year"),
+    (lambda p: BoilerplateScorer.from_ngrams([("主动", "公开")]).flag_sentences(p), "only report_measures"),
+])
+def test_packed_corpus_refuses_what_it_cannot_give(seeds, call, match):
+    """Packed units are word units of the default tokenizer with the batch's parameters:
+    asking for anything else is an error, not a silently different measure."""
+    from govtext.measures import _pack_reports, _PackedCorpus
+
+    packed = _PackedCorpus([_pack_reports(list(seeds)[:4])])
+    with pytest.raises(InvalidParameterError, match=match):
+        call(packed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.lists(st.sampled_from("甲乙丙丁戊己庚"), min_size=0, max_size=9), min_size=1, max_size=4),
+                min_size=1, max_size=12),
+       st.integers(1, 4), st.sampled_from([0.2, 0.3, 0.5]), st.sampled_from([0.6, 0.75, 1.0]))
+def test_fit_keys_keeps_the_keys_fit_finds(doc_sents, n, lo, hi):
+    """The keys-only fit (used where the words are not held) keeps exactly the n-grams fit keeps."""
+    from govtext.measures import _units
+
+    toks = {f"r{i}": TokenizedReport.from_tokens(f"r{i}", sents) for i, sents in enumerate(doc_sents)}
+    units = {rid: _units(tr) for rid, tr in sorted(toks.items())}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GovtextWarning)
+        full = BoilerplateScorer(ngram=n, df_low=lo, df_high=hi)._fit_units(units, "t")
+        keys = BoilerplateScorer(ngram=n, df_low=lo, df_high=hi)._fit_keys(iter(units.values()), len(units), "t")
+    assert keys.keys_.dtype == full.keys_.dtype == np.uint64
+    assert np.array_equal(keys.keys_, full.keys_)

@@ -1617,13 +1617,18 @@ def test_measures_cache_is_checked(seeds, bad):
         ReuseDetector(**FAST).fit(seeds, measures_cache=bad)
 
 
-def test_measures_cache_is_used_and_changes_nothing(seeds, monkeypatch):
-    """Entries given to fit are used (nothing is tokenised again) and give the same scores."""
+@pytest.mark.parametrize("kind", ["cache entries", "packed units"])
+def test_measures_cache_is_used_and_changes_nothing(seeds, monkeypatch, kind):
+    """Entries given to fit are used (nothing is tokenised again) and give the same scores:
+    report_measures' cache entries (TokenizedReport and rows), or the pipeline's packed units."""
     import govtext.measures as measures_mod
     from govtext.reuse import _tokenize_batch
 
     plain = ReuseDetector().fit(seeds)
-    entries = _tokenize_batch(list(seeds))
+    if kind == "cache entries":
+        entries = measures_mod._precompute(list(seeds))
+    else:  # two batches, as two partitions give them
+        entries = measures_mod._PackedCorpus([_tokenize_batch(list(seeds)[:5]), _tokenize_batch(list(seeds)[5:])])
     calls, tokenised = [], []
 
     def give():
