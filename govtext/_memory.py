@@ -61,3 +61,65 @@ def release_freed_memory() -> bool:
         return False
     fn(0)
     return True
+
+
+class DiskStash:
+    """One object put aside on disk while other steps run, then read back once.
+
+    The reuse stage's passage inputs (the units' texts, clause fragments and aligned texts,
+    1.8 GB at 100,000 reports) are needed before the pairs step and again only after the labels
+    step, whose peaks they would otherwise add to. The object is pickled to a temporary file
+    under :func:`tempfile.gettempdir` (``TMPDIR``), removed when it is read back or when the
+    stash is garbage collected.
+    """
+
+    def __init__(self) -> None:
+        self._path: str | None = None
+        self._cleanup: Any = None
+
+    def put(self, obj: Any) -> bool:
+        """Pickle ``obj`` to disk. False (the caller keeps it in memory) when it cannot be
+        written, e.g. a full disk; the reason is logged."""
+        import os
+        import pickle
+        import tempfile
+        import weakref
+
+        fd, path = tempfile.mkstemp(prefix="govtext-stash-", suffix=".pkl")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(obj, fh, protocol=5)
+        except OSError as exc:
+            logger.warning("could not put data aside on disk (%s); it stays in memory", exc)
+            _remove(path)
+            return False
+        self._path = path
+        self._cleanup = weakref.finalize(self, _remove, path)
+        return True
+
+    def take(self) -> Any:
+        """The object put aside (the file is removed)."""
+        import pickle
+
+        from govtext.exceptions import InputError
+
+        if self._path is None:
+            raise InputError("nothing was put aside on disk (DiskStash.put was not called or failed)")
+        path, self._path = self._path, None
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except OSError as exc:
+            msg = f"data put aside in {path} cannot be read back ({exc}); was the temporary directory cleaned?"
+            raise InputError(msg) from None
+        finally:
+            self._cleanup()
+
+
+def _remove(path: str) -> None:
+    import os
+
+    try:
+        os.remove(path)
+    except OSError:
+        pass

@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from govtext.pipeline import analyze, write_outputs
+from govtext.exceptions import InputError
+from govtext.pipeline import REUSE_TABLES, analyze, write_outputs
 
 EXPECTED_TABLES = {
     "reports", "skipped", "sections", "sentences", "items", "tables", "table_checks", "facts",
@@ -156,3 +158,72 @@ def test_release_freed_memory_without_malloc_trim(monkeypatch):
 
     monkeypatch.setattr(_memory, "_trim", None)  # a C library without it (macOS, musl)
     assert _memory.release_freed_memory() is False
+
+
+def test_disk_stash_round_trip_and_cleanup(tmp_path, monkeypatch):
+    import numpy as np
+
+    from govtext._memory import DiskStash
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    obj = (["一、总体情况", "本机关"], (np.arange(5), ["k"]), ["全文"])
+    stash = DiskStash()
+    assert stash.put(obj) is True
+    [path] = list(tmp_path.glob("govtext-stash-*.pkl"))
+    got = stash.take()
+    assert got[0] == obj[0] and np.array_equal(got[1][0], obj[1][0]) and got[2] == obj[2]
+    assert not path.exists()
+    with pytest.raises(InputError, match="nothing was put aside"):
+        stash.take()
+    unread = DiskStash()
+    assert unread.put([1, 2])
+    [path] = list(tmp_path.glob("govtext-stash-*.pkl"))
+    del unread  # never read back: removed with the stash
+    assert not path.exists()
+
+
+def test_disk_stash_reports_a_file_removed_under_it(tmp_path, monkeypatch):
+    from govtext._memory import DiskStash
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stash = DiskStash()
+    assert stash.put("文本")
+    for f in tmp_path.glob("govtext-stash-*.pkl"):
+        f.unlink()
+    with pytest.raises(InputError, match="cannot be read back"):
+        stash.take()
+
+
+def test_disk_stash_keeps_data_in_memory_when_it_cannot_write(tmp_path, monkeypatch):
+    import pickle
+
+    from govtext._memory import DiskStash
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pickle, "dump", full)
+    assert DiskStash().put([1]) is False
+    assert not list(tmp_path.glob("govtext-stash-*"))  # nothing left behind
+
+
+def test_reuse_inputs_put_aside_on_disk_change_nothing(monkeypatch):
+    """Above _STASH_MIN_REPORTS the passages step's inputs wait on disk during the pairs and
+    labels: the fitted tables are the same, and the file is gone afterwards."""
+    import govtext.reuse as reuse_mod
+    from govtext._memory import DiskStash
+    from govtext.datasets import make_synthetic_corpus
+
+    corpus, _ = make_synthetic_corpus(80, random_state=5)
+    plain = reuse_mod.ReuseDetector().fit(corpus)
+    puts = []
+    real_put = DiskStash.put
+    monkeypatch.setattr(DiskStash, "put", lambda self, obj: puts.append(self) or real_put(self, obj))
+    monkeypatch.setattr(reuse_mod, "_STASH_MIN_REPORTS", 50)
+    stashed = reuse_mod.ReuseDetector().fit(corpus)
+    assert len(puts) == 1 and puts[0]._path is None  # put, then taken back
+    for name in REUSE_TABLES:
+        pd.testing.assert_frame_equal(getattr(plain, f"{name}_"), getattr(stashed, f"{name}_"), check_exact=True)
+    assert len(stashed.passages_) > 0
