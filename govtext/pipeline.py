@@ -58,9 +58,12 @@ class AnalysisResult:
         Every parameter of the run.
     timings : dict of str to float
         Seconds per stage (not part of the tables, so tables stay byte-identical): ``read``,
-        ``metadata`` (the ``reports`` table) and the per-report stages summed over partitions
-        (with ``backend="dask"``, seconds spent on the workers, plus ``partitions_wall``, the
-        wall time of all partitions), then each whole-corpus stage.
+        ``metadata`` (the ``reports`` table) and the per-report stages, summed over
+        partitions, with the reuse stage's steps done there (``reuse.prepare``; with the local
+        backend also ``reuse.tokenize``, the tokenisation for the measures). With
+        ``backend="dask"`` these are seconds spent on the workers, plus ``partitions_wall``,
+        the wall time of all partitions. Then each whole-corpus stage and the reuse stage's
+        steps (``reuse.pairs``, ``reuse.measures``, ...).
     inputs : list of dict
         Input files with size and sha256.
     """

@@ -917,7 +917,8 @@ class ReuseDetector(BaseEstimator):
             (the Dask backend of :func:`govtext.analyze` tokenises each partition on the worker
             that built it). Entries are what ``report_measures`` would compute itself, so the
             results do not depend on it; missing reports are tokenised here (with a mapping or
-            a callable).
+            a callable). :func:`govtext.analyze` gives the reports' word units packed where
+            they were tokenised (a private form, ``govtext.measures._PackedCorpus``).
 
         Returns
         -------
