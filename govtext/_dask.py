@@ -27,7 +27,8 @@ the same corpus as the local backend.
 
 Reports travel between processes by pickle (``Report.__reduce__`` ships ``meta`` as a dict and
 restores its read-only proxy; cached derived structure such as ``Report.sections`` travels with
-the report, so the client does not recompute it).
+the report, so the follow-up task does not recompute it). The client frees a report's cached
+sections and sentence layout as its partition arrives (``govtext.pipeline._drop_derived``).
 """
 
 from __future__ import annotations

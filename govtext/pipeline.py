@@ -464,7 +464,20 @@ def _run_partition(kind: str, payload: Any, stages: list[str], params: dict) -> 
         out["prepared"] = ReuseDetector(**params.get("reuse", {})).prepare(
             corpus, similarity=params["prepare_reuse"] == "dask")
         timings["reuse.prepare"] = time.perf_counter() - t
+    if params.get("drop_derived") == "partition":
+        _drop_derived(reports)  # nothing after this needs them: they need not travel back
     return out
+
+
+def _drop_derived(reports: Iterable) -> None:
+    """Free the reports' cached sections and sentence layout once every per-report step has
+    used them (about 8 MB per 1,000 reports; read again, they are recomputed, identically).
+    Their cached metadata stays: the reuse stage reads it."""
+    from govtext.sentences import _LAYOUT_ATTR
+
+    for r in reports:
+        r.__dict__.pop("sections", None)
+        r.__dict__.pop(_LAYOUT_ATTR, None)
 
 
 def _read_files(items: list[tuple[str, str]], pre_skips: list[dict], errors: str) -> tuple[list, list[dict]]:
@@ -640,6 +653,12 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
             return LOCAL_PARTITION_SIZE if _effective_jobs(n_jobs) == 1 else LOCAL_PARALLEL_PARTITION_SIZE
 
     try:
+        # the reports analyze reads itself give back their cached structure once the
+        # per-report steps are done: in the partitions with the local backend (which tokenise
+        # for the measures there), on arrival with Dask (whose follow-up tasks still use it);
+        # a Corpus given by the caller is left as it is
+        given_corpus = isinstance(source, Corpus)
+        run_params["drop_derived"] = None if given_corpus else "partition" if backend == "local" else "client"
         parts, corpus, inputs = _partitions(source, run_params, size_of, progress,
                                             remote_files=executor is not None)
         timings: dict[str, float] = {"read": time.perf_counter() - t0} if corpus is not None else {}
@@ -674,6 +693,8 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         prepared: deque = deque()
         packed: list = []  # the measures' packed units of each partition, or where they were spilled
         for k, res in enumerate(results):
+            if run_params["drop_derived"] == "client":
+                _drop_derived(res["reports"])
             reports.extend(res["reports"])
             skip_rows.extend(res["skipped"])
             if "prepared" in res:

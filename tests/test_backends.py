@@ -293,3 +293,36 @@ def test_dask_reads_folders_with_clashing_names_like_read_reports(client, seeds,
     _assert_same(local, dask, tmp_path, "local", "dask")
     assert local.corpus.ids == ["a", "c", "sub/b"]
     assert local.tables["skipped"]["reason"].tolist() == ["unsupported_suffix"]
+
+
+def test_analyze_computes_each_reports_structure_once_and_frees_it(synthetic, monkeypatch, tmp_path):
+    """Sections and the sentence layout are computed once per report, in its partition, and
+    freed there once the per-report steps (the reuse stage's included) are done: nothing later
+    recomputes them. A Corpus given by the caller keeps its caches."""
+    import importlib
+
+    sections_mod = importlib.import_module("govtext.sections")  # govtext.sections is also a function
+    sentences_mod = importlib.import_module("govtext.sentences")
+    counts = {"sections": [], "layout": []}
+    real_sections, real_layout = sections_mod.split_sections, sentences_mod._compute_layout
+
+    def sections(r, *a, **k):
+        if not isinstance(r, str):  # (the metadata splits strings of their own)
+            counts["sections"].append(r.id)
+        return real_sections(r, *a, **k)
+
+    def layout(r, *a, **k):
+        counts["layout"].append(r.id)
+        return real_layout(r, *a, **k)
+
+    monkeypatch.setattr(sections_mod, "split_sections", sections)
+    monkeypatch.setattr(sentences_mod, "_compute_layout", layout)
+    path = tmp_path / "corpus.parquet"
+    pd.DataFrame({"id": synthetic.ids, "text": [r.raw for r in synthetic]}).to_parquet(path)
+    res = analyze(path, table={"id": "id"}, npartitions=3)
+    assert sorted(counts["sections"]) == sorted(counts["layout"]) == sorted(synthetic.ids)
+    assert all("sections" not in r.__dict__ and sentences_mod._LAYOUT_ATTR not in r.__dict__ for r in res.corpus)
+    first = res.corpus[0]
+    assert first.sections and first.sections == synthetic[0].sections  # recomputed when read again
+    own = analyze(synthetic, stages=["structure"])
+    assert own.corpus[0] is synthetic[0] and "sections" in synthetic[0].__dict__
