@@ -17,6 +17,7 @@ Usage::
     python benchmarks/bench_scale.py --sizes 1000 10000 100000 --dask-size 10000
     python benchmarks/bench_scale.py --sizes 10000 --no-dask --jobs 2   # local, two processes
     python benchmarks/bench_scale.py --sizes 1000 --no-dask --stages structure tables statements
+    python benchmarks/bench_scale.py --sizes 3000 --dask-size 3000 --repeat 3   # median of 3 Dask pairs
     python benchmarks/bench_scale.py --json out.json
 
 Goals on a 2-core machine (issue #9): 10,000 reports <= 5 min and <= 4 GB; 100,000 reports <=
@@ -30,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -214,6 +216,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (reports)")
     ap.add_argument("--dask-size", type=int, default=1000, help="corpus size of the local/Dask comparison")
     ap.add_argument("--no-dask", action="store_true", help="skip the local vs Dask comparison")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="pairs of Dask runs (1 worker, then 2), interleaved; the ratio's median is printed")
     ap.add_argument("--stages", nargs="+", default=None, help="stages to run (default: all)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="processes of the local runs (analyze(n_jobs=...); printed as w=)")
@@ -270,14 +274,27 @@ def main() -> None:
         path = corpus_path(n, cache)
         comp = [by.get(n) or run(path, "local", 1, args.stages)]
         print(fmt_run(comp[0]), flush=True)
-        for w in (1, 2):
-            r = run(path, "dask", w, args.stages)
-            r["size"] = n
-            comp.append(r)
-            print(fmt_run(r), flush=True)
-        d1, d2 = comp[1], comp[2]
-        print(f"Dask 2 workers vs 1: end to end x{d1['wall'] / d2['wall']:.2f}; per-report stages "
-              f"(partitions wall) x{d1['timings']['partitions_wall'] / d2['timings']['partitions_wall']:.2f}")
+        ends, parts = [], []
+        # the pairs are interleaved (1 worker, 2 workers, 1, 2, ...) so that a slow spell of a
+        # shared machine falls on both sides; each pair's ratio is printed, then their median
+        for k in range(max(1, args.repeat)):
+            pair = []
+            for w in (1, 2):
+                r = run(path, "dask", w, args.stages)
+                r["size"] = n
+                r["repeat"] = k
+                pair.append(r)
+                print(fmt_run(r), flush=True)
+            d1, d2 = pair
+            ends.append(d1["wall"] / d2["wall"])
+            parts.append(d1["timings"]["partitions_wall"] / d2["timings"]["partitions_wall"])
+            print(f"Dask 2 workers vs 1 (pair {k + 1}): end to end x{ends[-1]:.2f}; per-report stages "
+                  f"(partitions wall) x{parts[-1]:.2f}", flush=True)
+            comp += pair
+        if len(ends) > 1:
+            print(f"Dask 2 workers vs 1, median of {len(ends)} pairs: end to end x{statistics.median(ends):.2f} "
+                  f"(pairs: {', '.join(f'{x:.2f}' for x in ends)}); per-report stages "
+                  f"x{statistics.median(parts):.2f}")
         runs += comp[1:]
     print(f"# load average at end: {os.getloadavg()}")
     if args.json:

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from govtext._memory import ReportRef
 from govtext.exceptions import InputError, InvalidParameterError
 from govtext.records import Corpus
 
@@ -106,6 +107,12 @@ class _Spill:
                 return pickle.load(fh)
         except OSError as exc:
             raise InputError(f"{path} was kept on disk in {self.dir} and cannot be read back ({exc})") from None
+
+    def take(self, path: Path) -> Any:
+        """:meth:`get`, then remove the file (an object read back once)."""
+        obj = self.get(path)
+        path.unlink(missing_ok=True)
+        return obj
 
     def add(self, frames: dict[str, pd.DataFrame]) -> None:
         for name, df in frames.items():
@@ -692,6 +699,10 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         spilled: _Spill | None = None
         prepared: deque = deque()
         packed: list = []  # the measures' packed units of each partition, or where they were spilled
+        # once the tables go to disk, the reports analyze reads itself go there too, until the
+        # reuse stage is over: it reads only their ids and metadata (see _memory.ReportRef)
+        aside: list[Path] | None = [] if reuse_on and not given_corpus and corpus is None else None
+        n_aside = 0  # reports[:n_aside] are references to reports on disk
         for k, res in enumerate(results):
             if run_params["drop_derived"] == "client":
                 _drop_derived(res["reports"])
@@ -708,6 +719,12 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
                     spilled.add({name: dfs.pop() for name, dfs in frames.items()})
             if spilled is not None:  # the packed units wait on disk until the measures step
                 packed = [x if isinstance(x, Path) else spilled.put(x) for x in packed]
+            if spilled is not None and aside is not None and len(reports) > n_aside:
+                fresh = reports[n_aside:]
+                aside.append(spilled.put(fresh))
+                reports[n_aside:] = [ReportRef(r) for r in fresh]
+                n_aside = len(reports)
+                del fresh
             for name, df in res["tables"].items():
                 frames.setdefault(name, [])
                 if spilled is None:
@@ -718,6 +735,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
                 if name == "read" and corpus is not None:
                     continue
                 timings[name] = timings.get(name, 0.0) + sec
+        res = None  # the last partition's reports are on disk, or in reports
         if not frames:  # no partition at all (an empty table): the stages' empty tables
             res = _run_partition("reports", [], wanted, run_params)
             frames = {name: [df] for name, df in res["tables"].items()}
@@ -737,7 +755,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         raise
     try:
         return _whole_corpus_stages(reports, skip_rows, frames, stage_params, run_params, all_params,
-                                    timings, inputs, backend, executor, prepared, spilled, packed)
+                                    timings, inputs, backend, executor, prepared, spilled, packed, aside)
     finally:
         if executor is not None:
             executor.close()
@@ -746,10 +764,15 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
 def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_params: dict,
                          run_params: dict, all_params: dict, timings: dict, inputs: list,
                          backend: str, executor: Any, prepared: deque | None = None,
-                         spilled: _Spill | None = None, packed: list | None = None) -> AnalysisResult:
+                         spilled: _Spill | None = None, packed: list | None = None,
+                         aside: list[Path] | None = None) -> AnalysisResult:
     """Gather the partitions into the corpus and its tables (or their names, when ``spilled``
     holds them on disk), then run the stages that compare reports (with the Dask backend,
-    their joblib work goes to the cluster)."""
+    their joblib work goes to the cluster).
+
+    ``aside``: where ``spilled`` holds the reports (lists, in order) that ``reports`` holds
+    only references to (:class:`govtext._memory.ReportRef`); they are read back after the
+    stages, for the result's corpus."""
     import contextlib
 
     try:
@@ -787,10 +810,22 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
             out = stage(corpus, run_params)
         tables.update(out)
         timings[name] = time.perf_counter() - t
+    if aside:
+        corpus = _reports_back(corpus, aside, spilled, skip_rows)
     inputs = [{"path": p.as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in inputs]
     if backend == "dask":
         all_params = {**all_params, "backend": "dask"}
     return AnalysisResult(tables=tables, corpus=corpus, params=all_params, timings=timings, inputs=inputs)
+
+
+def _reports_back(refs: Corpus, aside: list[Path], spilled: _Spill, skip_rows: list) -> Corpus:
+    """The corpus of the reports put aside on disk (``aside``, in order), which ``refs`` (a
+    corpus of their references) stood for during the reuse stage."""
+    reports = [r for path in aside for r in spilled.take(path)]
+    if [r.id for r in reports] != [r.id for r in refs]:
+        raise InputError(f"the reports kept on disk in {spilled.dir} do not match the corpus "
+                         "they were put aside from; was the directory changed during the run?")
+    return Corpus(reports, skip_rows)
 
 
 def _packed_loader(packed: list, spilled: _Spill | None) -> Callable[[], Any]:
@@ -799,7 +834,7 @@ def _packed_loader(packed: list, spilled: _Spill | None) -> Callable[[], Any]:
     def load() -> Any:
         from govtext.measures import _PackedCorpus
 
-        batches = [spilled.get(x) if isinstance(x, Path) else x for x in packed]
+        batches = [spilled.take(x) if isinstance(x, Path) else x for x in packed]
         packed.clear()
         return _PackedCorpus(batches)
 

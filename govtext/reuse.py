@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from govtext._memory import DiskStash, release_freed_memory
+from govtext._memory import DiskStash, ReportRef, release_freed_memory
 from govtext._progress import progress_bar
 from govtext.exceptions import InputError, InvalidParameterError, NotFittedError
 
@@ -340,6 +340,8 @@ def _reports_of(corpus: object) -> list:
         msg = f"Iterable over reports expected, {type(corpus).__name__} object received."
         raise InvalidParameterError(msg) from None
     for k, r in enumerate(reports):
+        if type(r) is ReportRef:  # a report analyze put aside on disk (see ReportRef)
+            continue
         if not (hasattr(r, "text") and hasattr(r, "id")):
             msg = (f"Iterable over reports expected; item {k} is a {type(r).__name__} object, "
                    "not a Report.")

@@ -326,3 +326,75 @@ def test_analyze_computes_each_reports_structure_once_and_frees_it(synthetic, mo
     assert first.sections and first.sections == synthetic[0].sections  # recomputed when read again
     own = analyze(synthetic, stages=["structure"])
     assert own.corpus[0] is synthetic[0] and "sections" in synthetic[0].__dict__
+
+
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_reports_wait_on_disk_while_the_reuse_stage_runs(synthetic, monkeypatch, tmp_path, request, backend):
+    """With the tables on disk, analyze puts the reports it read aside too: the detector gets
+    references holding ids and metadata only, and the result's corpus is read back, equal to
+    the reports held in memory (spill=False); the tables do not change."""
+    import os
+
+    from govtext._memory import ReportRef
+    from govtext.reuse import ReuseDetector
+
+    seen = []
+    real_fit = ReuseDetector.fit
+
+    def fit(self, corpus, *a, **k):
+        seen.append([type(r) for r in corpus])
+        return real_fit(self, corpus, *a, **k)
+
+    monkeypatch.setattr(ReuseDetector, "fit", fit)
+    path = tmp_path / "corpus.parquet"
+    pd.DataFrame({"id": synthetic.ids, "text": [r.raw for r in synthetic]}).to_parquet(path)
+    kw = {"backend": "dask", "client": request.getfixturevalue("client")} if backend == "dask" else {}
+    aside = analyze(path, table={"id": "id"}, npartitions=3, **kw)
+    held = analyze(path, table={"id": "id"}, npartitions=3, spill=False, **kw)
+    assert seen[0] == [ReportRef] * len(synthetic)  # all of them, as references
+    assert ReportRef not in seen[1]  # spill=False: the reports stay in memory
+    _assert_same(held, aside, tmp_path, "held", "aside")
+    assert all(type(r) is type(synthetic[0]) for r in aside.corpus)
+    for a, b in zip(aside.corpus, held.corpus, strict=True):
+        assert a == b and a.text == b.text and a.raw == b.raw and a.metadata == b.metadata
+        assert (a.offsets == b.offsets).all() and a.removed == b.removed
+    # read back once: no report (nor packed measures units) file is left in the spill directory
+    left = [f for f in os.listdir(aside.tables._spill.dir) if f.startswith("object-")]
+    assert len(left) == 0
+
+
+def test_a_report_reference_says_what_was_read(synthetic):
+    import copy
+
+    from govtext._memory import ReportRef
+
+    ref = ReportRef(synthetic[0])
+    assert ref.id == synthetic[0].id and ref.metadata == synthetic[0].metadata
+    assert repr(ref) == f"ReportRef({synthetic[0].id!r})"
+    with pytest.raises(RuntimeError, match=r"is on disk while the reuse stage runs; its 'text' was read"):
+        _ = ref.text
+    with pytest.raises(AttributeError):
+        _ = ref.__array__  # protocols probing dunder names see a plain missing attribute
+    assert copy.copy(ref).id == ref.id
+
+
+def test_reports_put_aside_are_checked_when_read_back(synthetic):
+    from govtext._memory import ReportRef
+    from govtext.pipeline import _reports_back, _Spill
+    from govtext.records import Corpus
+
+    spill = _Spill()
+    reports = list(synthetic)[:4]
+    paths = [spill.put(reports[:2]), spill.put(reports[2:])]
+    refs = Corpus([ReportRef(r) for r in reports])
+    back = _reports_back(refs, paths, spill, [])
+    assert back.ids == [r.id for r in reports] and list(back) == reports
+    assert not any(p.exists() for p in paths)  # each file is read back once, then removed
+    paths = [spill.put(reports[:2]), spill.put(reports[2:])]
+    swapped = Corpus([ReportRef(r) for r in reports[2:] + reports[:2]])
+    with pytest.raises(InputError, match="do not match the corpus they were put aside from"):
+        _reports_back(swapped, paths, spill, [])
+    paths = [spill.put(reports)]
+    paths[0].unlink()
+    with pytest.raises(InputError, match="was kept on disk in .* cannot be read back"):
+        _reports_back(refs, paths, spill, [])
