@@ -608,8 +608,10 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
     spill : bool, optional
         Keep the per-report stages' tables on disk (a temporary directory) from the moment
         their partitions finish, instead of in memory next to the reuse stage (see
-        :class:`Tables`). Default: when the corpus has more than one partition. The tables do
-        not depend on it, and it is not recorded in the manifest.
+        :class:`Tables`); the reports ``analyze`` reads itself wait there too while the reuse
+        stage runs (it reads only their ids and metadata) and are read back for the result's
+        corpus. Default: when the corpus has more than one partition. The tables do not depend
+        on it, and it is not recorded in the manifest.
     **params
         Parameters of the stages (all recorded in the manifest): ``stages``, the stages to run
         (default all of :data:`STAGES`); ``reuse``, a mapping of :class:`govtext.ReuseDetector`
