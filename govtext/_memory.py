@@ -68,7 +68,9 @@ class DiskStash:
 
     The reuse stage's passage inputs (the units' texts, clause fragments and aligned texts,
     1.8 GB at 100,000 reports) are needed before the pairs step and again only after the labels
-    step, whose peaks they would otherwise add to. The object is pickled to a temporary file
+    step, whose peaks they would otherwise add to; :func:`govtext.analyze` puts the partitions'
+    reports and packed measures units aside the same way (:func:`put_aside`) while the reuse
+    stage runs. The object is pickled to a temporary file
     under :func:`tempfile.gettempdir` (``TMPDIR``), removed when it is read back or when the
     stash is garbage collected.
     """
@@ -114,6 +116,19 @@ class DiskStash:
             raise InputError(msg) from None
         finally:
             self._cleanup()
+
+
+def put_aside(obj: Any) -> Any:
+    """``obj`` waiting on disk: a :class:`DiskStash` holding it, or ``obj`` itself when it
+    cannot be written (kept in memory; :meth:`DiskStash.put` logs why). :func:`take_back`
+    returns it either way."""
+    stash = DiskStash()
+    return stash if stash.put(obj) else obj
+
+
+def take_back(held: Any) -> Any:
+    """The object :func:`put_aside` was given (read back from disk, once, if it went there)."""
+    return held.take() if isinstance(held, DiskStash) else held
 
 
 def _remove(path: str) -> None:

@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from govtext._memory import ReportRef
+from govtext._memory import ReportRef, put_aside, take_back
 from govtext.exceptions import InputError, InvalidParameterError
 from govtext.records import Corpus
 
@@ -91,28 +91,6 @@ class _Spill:
         self.parts: dict[str, list[Path]] = {}
         self.rows: dict[str, int] = {}
         self.n = 0
-        self._objects = 0
-
-    def put(self, obj: Any) -> Path:
-        """Pickle any object (a partition's packed measures units) to the directory."""
-        path = self.dir / f"object-{self._objects:06d}.pkl"
-        self._objects += 1
-        with open(path, "wb") as fh:
-            pickle.dump(obj, fh, protocol=5)
-        return path
-
-    def get(self, path: Path) -> Any:
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except OSError as exc:
-            raise InputError(f"{path} was kept on disk in {self.dir} and cannot be read back ({exc})") from None
-
-    def take(self, path: Path) -> Any:
-        """:meth:`get`, then remove the file (an object read back once)."""
-        obj = self.get(path)
-        path.unlink(missing_ok=True)
-        return obj
 
     def add(self, frames: dict[str, pd.DataFrame]) -> None:
         for name, df in frames.items():
@@ -700,33 +678,33 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         frames: dict[str, list[pd.DataFrame]] = {}  # in memory, or names only once spilled
         spilled: _Spill | None = None
         prepared: deque = deque()
-        packed: list = []  # the measures' packed units of each partition, or where they were spilled
+        packed: list = []  # the measures' packed units of each partition (put_aside once spilled)
         # once the tables go to disk, the reports analyze reads itself go there too, until the
         # reuse stage is over: it reads only their ids and metadata (see _memory.ReportRef)
-        aside: list[Path] | None = [] if reuse_on and not given_corpus and corpus is None else None
-        n_aside = 0  # reports[:n_aside] are references to reports on disk
+        aside: list | None = [] if reuse_on and not given_corpus and corpus is None else None
         for k, res in enumerate(results):
             if run_params["drop_derived"] == "client":
                 _drop_derived(res["reports"])
-            reports.extend(res["reports"])
             skip_rows.extend(res["skipped"])
             if "prepared" in res:
                 prepared.append(res["prepared"])
-            if "measures" in res:
-                packed.append(res["measures"])
             if spilled is None and (spill or (spill is None and k == 1)):
-                # a second partition (or spill=True): the per-report tables go to disk
+                # a second partition (or spill=True): the per-report tables go to disk, and
+                # with them what the first partition left in memory
                 spilled = _Spill()
-                if frames:  # the first partition's, held until now
+                if frames:
                     spilled.add({name: dfs.pop() for name, dfs in frames.items()})
-            if spilled is not None:  # the packed units wait on disk until the measures step
-                packed = [x if isinstance(x, Path) else spilled.put(x) for x in packed]
-            if spilled is not None and aside is not None and len(reports) > n_aside:
-                fresh = reports[n_aside:]
-                aside.append(spilled.put(fresh))
-                reports[n_aside:] = [ReportRef(r) for r in fresh]
-                n_aside = len(reports)
-                del fresh
+                packed = [put_aside(x) for x in packed]
+                if aside is not None and reports:
+                    aside.append(put_aside(reports))
+                    reports = [ReportRef(r) for r in reports]
+            if "measures" in res:  # the packed units wait on disk until the measures step
+                packed.append(res["measures"] if spilled is None else put_aside(res["measures"]))
+            if spilled is not None and aside is not None and res["reports"]:
+                aside.append(put_aside(res["reports"]))
+                reports.extend(ReportRef(r) for r in res["reports"])
+            else:
+                reports.extend(res["reports"])
             for name, df in res["tables"].items():
                 frames.setdefault(name, [])
                 if spilled is None:
@@ -772,9 +750,9 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
     holds them on disk), then run the stages that compare reports (with the Dask backend,
     their joblib work goes to the cluster).
 
-    ``aside``: where ``spilled`` holds the reports (lists, in order) that ``reports`` holds
-    only references to (:class:`govtext._memory.ReportRef`); they are read back after the
-    stages, for the result's corpus."""
+    ``aside``: the reports (lists, in order, each :func:`govtext._memory.put_aside`) that
+    ``reports`` holds only references to (:class:`govtext._memory.ReportRef`); they are read
+    back after the stages, for the result's corpus."""
     import contextlib
 
     try:
@@ -801,8 +779,8 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
                 given = executor.followup_entries()  # the measures then run on a worker
             else:
                 ctx = contextlib.nullcontext()
-                if packed:  # read back (if spilled) when the measures step needs them
-                    given = _packed_loader(packed, spilled)
+                if packed:  # read back (if put aside) when the measures step needs them
+                    given = _packed_loader(packed)
             with ctx:
                 # the detector takes the partitions' preparations over (nothing here keeps them)
                 out, steps = _fit_reuse(corpus, run_params, prepared=_drain(prepared) if prepared else None,
@@ -813,30 +791,30 @@ def _whole_corpus_stages(reports: list, skip_rows: list, frames: dict, stage_par
         tables.update(out)
         timings[name] = time.perf_counter() - t
     if aside:
-        corpus = _reports_back(corpus, aside, spilled, skip_rows)
+        corpus = _reports_back(corpus, aside, skip_rows)
     inputs = [{"path": p.as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in inputs]
     if backend == "dask":
         all_params = {**all_params, "backend": "dask"}
     return AnalysisResult(tables=tables, corpus=corpus, params=all_params, timings=timings, inputs=inputs)
 
 
-def _reports_back(refs: Corpus, aside: list[Path], spilled: _Spill, skip_rows: list) -> Corpus:
+def _reports_back(refs: Corpus, aside: list, skip_rows: list) -> Corpus:
     """The corpus of the reports put aside on disk (``aside``, in order), which ``refs`` (a
     corpus of their references) stood for during the reuse stage."""
-    reports = [r for path in aside for r in spilled.take(path)]
+    reports = [r for held in aside for r in take_back(held)]
     if [r.id for r in reports] != [r.id for r in refs]:
-        raise InputError(f"the reports kept on disk in {spilled.dir} do not match the corpus "
-                         "they were put aside from; was the directory changed during the run?")
+        raise InputError("the reports read back from disk do not match the corpus they were put "
+                         "aside from; were the temporary files changed during the run?")
     return Corpus(reports, skip_rows)
 
 
-def _packed_loader(packed: list, spilled: _Spill | None) -> Callable[[], Any]:
+def _packed_loader(packed: list) -> Callable[[], Any]:
     """A callable giving the measures the partitions' packed units, read back from disk if
-    they were spilled (:class:`govtext.measures._PackedCorpus`)."""
+    they were put aside (:class:`govtext.measures._PackedCorpus`)."""
     def load() -> Any:
         from govtext.measures import _PackedCorpus
 
-        batches = [spilled.take(x) if isinstance(x, Path) else x for x in packed]
+        batches = [take_back(x) for x in packed]
         packed.clear()
         return _PackedCorpus(batches)
 

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from govtext._memory import DiskStash, ReportRef, release_freed_memory
+from govtext._memory import ReportRef, put_aside, release_freed_memory, take_back
 from govtext._progress import progress_bar
 from govtext.exceptions import InputError, InvalidParameterError, NotFittedError
 
@@ -958,14 +958,11 @@ class ReuseDetector(BaseEstimator):
         units, texts, sets = prep.units, prep.texts, prep.sets
         fragments, aligned, narrative = prep.fragments, prep.aligned, prep.narrative
         del prep
-        stash = None
+        aside = None
         if len(reports) >= _STASH_MIN_REPORTS:
             # what only the passages step reads waits on disk while the pairs and labels run
-            stash = DiskStash()
-            if stash.put((texts, fragments, aligned)):
-                texts = fragments = aligned = None
-            else:
-                stash = None
+            aside = put_aside((texts, fragments, aligned))
+            texts = fragments = aligned = None
         timings["units"] = time.perf_counter() - t0
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
 
@@ -986,9 +983,9 @@ class ReuseDetector(BaseEstimator):
 
         release_freed_memory()
         t = time.perf_counter()
-        if stash is not None:
-            texts, fragments, aligned = stash.take()
-            del stash
+        if aside is not None:
+            texts, fragments, aligned = take_back(aside)
+            del aside
         passages, cover, cand_stats = self._passages(reports, units, matches, support, info, p,
                                                      fragments, aligned)
         del fragments, aligned

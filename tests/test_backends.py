@@ -330,6 +330,8 @@ def test_analyze_computes_each_reports_structure_once_and_frees_it(synthetic, mo
 
 @pytest.mark.parametrize("backend", ["local", "dask"])
 def test_reports_wait_on_disk_while_the_reuse_stage_runs(synthetic, monkeypatch, tmp_path, request, backend):
+    import tempfile
+
     """With the tables on disk, analyze puts the reports it read aside too: the detector gets
     references holding ids and metadata only, and the result's corpus is read back, equal to
     the reports held in memory (spill=False); the tables do not change."""
@@ -346,6 +348,9 @@ def test_reports_wait_on_disk_while_the_reuse_stage_runs(synthetic, monkeypatch,
         return real_fit(self, corpus, *a, **k)
 
     monkeypatch.setattr(ReuseDetector, "fit", fit)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     path = tmp_path / "corpus.parquet"
     pd.DataFrame({"id": synthetic.ids, "text": [r.raw for r in synthetic]}).to_parquet(path)
     kw = {"backend": "dask", "client": request.getfixturevalue("client")} if backend == "dask" else {}
@@ -358,9 +363,10 @@ def test_reports_wait_on_disk_while_the_reuse_stage_runs(synthetic, monkeypatch,
     for a, b in zip(aside.corpus, held.corpus, strict=True):
         assert a == b and a.text == b.text and a.raw == b.raw and a.metadata == b.metadata
         assert (a.offsets == b.offsets).all() and a.removed == b.removed
-    # read back once: no report (nor packed measures units) file is left in the spill directory
-    left = [f for f in os.listdir(aside.tables._spill.dir) if f.startswith("object-")]
-    assert len(left) == 0
+    # the tables' directory is there, but every report and packed units file was read back
+    # once and removed
+    assert os.path.isdir(aside.tables._spill.dir) and aside.tables._spill.dir.parent == temp
+    assert list(temp.glob("govtext-stash-*")) == []
 
 
 def test_a_report_reference_says_what_was_read(synthetic):
@@ -378,23 +384,27 @@ def test_a_report_reference_says_what_was_read(synthetic):
     assert copy.copy(ref).id == ref.id
 
 
-def test_reports_put_aside_are_checked_when_read_back(synthetic):
-    from govtext._memory import ReportRef
-    from govtext.pipeline import _reports_back, _Spill
+def test_reports_put_aside_are_checked_when_read_back(synthetic, tmp_path, monkeypatch):
+    import tempfile
+
+    from govtext._memory import ReportRef, put_aside
+    from govtext.pipeline import _reports_back
     from govtext.records import Corpus
 
-    spill = _Spill()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     reports = list(synthetic)[:4]
-    paths = [spill.put(reports[:2]), spill.put(reports[2:])]
+    held = [put_aside(reports[:2]), put_aside(reports[2:])]
+    assert len(list(tmp_path.glob("govtext-stash-*"))) == 2
     refs = Corpus([ReportRef(r) for r in reports])
-    back = _reports_back(refs, paths, spill, [])
+    back = _reports_back(refs, held, [])
     assert back.ids == [r.id for r in reports] and list(back) == reports
-    assert not any(p.exists() for p in paths)  # each file is read back once, then removed
-    paths = [spill.put(reports[:2]), spill.put(reports[2:])]
+    assert list(tmp_path.glob("govtext-stash-*")) == []  # each file is read back once, then removed
+    held = [put_aside(reports[:2]), put_aside(reports[2:])]
     swapped = Corpus([ReportRef(r) for r in reports[2:] + reports[:2]])
     with pytest.raises(InputError, match="do not match the corpus they were put aside from"):
-        _reports_back(swapped, paths, spill, [])
-    paths = [spill.put(reports)]
-    paths[0].unlink()
-    with pytest.raises(InputError, match="was kept on disk in .* cannot be read back"):
-        _reports_back(refs, paths, spill, [])
+        _reports_back(swapped, held, [])
+    held = [put_aside(reports)]
+    for f in tmp_path.glob("govtext-stash-*"):
+        f.unlink()
+    with pytest.raises(InputError, match="put aside in .* cannot be read back"):
+        _reports_back(refs, held, [])

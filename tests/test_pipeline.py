@@ -197,7 +197,7 @@ def test_disk_stash_reports_a_file_removed_under_it(tmp_path, monkeypatch):
 def test_disk_stash_keeps_data_in_memory_when_it_cannot_write(tmp_path, monkeypatch):
     import pickle
 
-    from govtext._memory import DiskStash
+    from govtext._memory import DiskStash, put_aside, take_back
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
@@ -207,6 +207,8 @@ def test_disk_stash_keeps_data_in_memory_when_it_cannot_write(tmp_path, monkeypa
     monkeypatch.setattr(pickle, "dump", full)
     assert DiskStash().put([1]) is False
     assert not list(tmp_path.glob("govtext-stash-*"))  # nothing left behind
+    held = put_aside(["本机关", 2])  # the object itself, in memory
+    assert held == ["本机关", 2] and take_back(held) == ["本机关", 2]
 
 
 def test_reuse_inputs_put_aside_on_disk_change_nothing(monkeypatch):
