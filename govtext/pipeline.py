@@ -446,8 +446,9 @@ def _run_partition(kind: str, payload: Any, stages: list[str], params: dict) -> 
         from govtext.reuse import ReuseDetector
 
         t = time.perf_counter()
-        out["prepared"] = ReuseDetector(**params.get("reuse", {})).prepare(
-            corpus, similarity=params["prepare_reuse"] == "dask")
+        # with the narratives' shingle counts: counted here, in parallel, rather than by the
+        # reuse stage in one process (from 20,000 reports they wait on disk until it needs them)
+        out["prepared"] = ReuseDetector(**params.get("reuse", {})).prepare(corpus, similarity=True)
         timings["reuse.prepare"] = time.perf_counter() - t
     if params.get("drop_derived") == "partition":
         _drop_derived(reports)  # nothing after this needs them: they need not travel back
@@ -678,6 +679,8 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         frames: dict[str, list[pd.DataFrame]] = {}  # in memory, or names only once spilled
         spilled: _Spill | None = None
         prepared: deque = deque()
+        from govtext.reuse import _narrative_aside  # (the reuse module is imported when used)
+
         packed: list = []  # the measures' packed units of each partition (put_aside once spilled)
         # once the tables go to disk, the reports analyze reads itself go there too, until the
         # reuse stage is over: it reads only their ids and metadata (see _memory.ReportRef)
@@ -687,7 +690,9 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
                 _drop_derived(res["reports"])
             skip_rows.extend(res["skipped"])
             if "prepared" in res:
-                prepared.append(res["prepared"])
+                # once spilling, the narratives' shingle counts wait on disk until the
+                # similarity step of the reuse stage (15 MB per 1,000 reports)
+                prepared.append(res["prepared"] if spilled is None else _narrative_aside(res["prepared"]))
             if spilled is None and (spill or (spill is None and k == 1)):
                 # a second partition (or spill=True): the per-report tables go to disk, and
                 # with them what the first partition left in memory
@@ -695,6 +700,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
                 if frames:
                     spilled.add({name: dfs.pop() for name, dfs in frames.items()})
                 packed = [put_aside(x) for x in packed]
+                prepared = deque(_narrative_aside(x) for x in prepared)
                 if aside is not None and reports:
                     aside.append(put_aside(reports))
                     reports = [ReportRef(r) for r in reports]

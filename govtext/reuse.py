@@ -55,14 +55,14 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from govtext._memory import ReportRef, put_aside, release_freed_memory, take_back
+from govtext._memory import DiskStash, ReportRef, put_aside, release_freed_memory, take_back
 from govtext._progress import progress_bar
 from govtext.exceptions import InputError, InvalidParameterError, NotFittedError
 
@@ -149,12 +149,16 @@ _SIM_CAND_BLOCK_ROWS = 2_000
 # reports per slice of the narratives' shingle counts (see ReuseDetector._narrative_counts).
 _TFIDF_CHUNK = 1 << 22
 _NARRATIVE_BATCH = 2_000
+# Passages (and pair keys) per chunk when the blocked similarity regime lists linked pairs.
+_LINK_CHUNK = 1 << 20
 # Report pairs aligned per task (the unit of work sent to a joblib worker).
 _ALIGN_BATCH = 64
 # Reports tokenised per task for the measures (with n_jobs).
 _TOKENIZE_BATCH = 100
 #: From this many reports, fit keeps the passages step's inputs (units' texts, clause fragments,
-#: aligned texts: about 18 MB per 1,000 reports) on disk while the pairs and labels steps run.
+#: aligned texts: about 18 MB per 1,000 reports) on disk while the pairs and labels steps run,
+#: and the narratives' shingle counts when they were prepared (about 15 MB per 1,000 reports)
+#: until the similarity step.
 _STASH_MIN_REPORTS = 20_000
 # The dense part of the cosine product (see _cosine_blocks): features in more than
 # n / _DENSE_DF_DIVISOR reports, at most this many bytes of them.
@@ -254,6 +258,16 @@ class PreparedReports:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def _narrative_aside(prep: PreparedReports) -> PreparedReports:
+    """``prep`` with its narratives' shingle counts waiting on disk (a
+    :func:`govtext._memory.put_aside`) until :meth:`ReuseDetector.fit` needs them, in its
+    similarity step: :func:`govtext.analyze` sets each partition's aside as it arrives, so
+    they never pile up in memory (about 15 MB per 1,000 reports)."""
+    if prep.narrative is None or isinstance(prep.narrative, DiskStash):
+        return prep
+    return replace(prep, narrative=put_aside(prep.narrative))
 
 
 def _join_prepared(parts: list, ids: list[str], p: dict) -> PreparedReports | None:
@@ -958,11 +972,19 @@ class ReuseDetector(BaseEstimator):
         units, texts, sets = prep.units, prep.texts, prep.sets
         fragments, aligned, narrative = prep.fragments, prep.aligned, prep.narrative
         del prep
+        # the narratives' shingle counts (when prepared): a list of parts, each (sets, tf) or
+        # waiting on disk (see _narrative_aside)
+        if narrative is not None and not isinstance(narrative, list):
+            narrative = [narrative]
         aside = None
         if len(reports) >= _STASH_MIN_REPORTS:
-            # what only the passages step reads waits on disk while the pairs and labels run
+            # what only the passages step reads waits on disk while the pairs and labels run,
+            # and the narratives' counts (1.5 GB at 100,000 reports), which only the
+            # similarity step reads, until then
             aside = put_aside((texts, fragments, aligned))
             texts = fragments = aligned = None
+            if narrative is not None:
+                narrative = [x if isinstance(x, DiskStash) else put_aside(x) for x in narrative]
         timings["units"] = time.perf_counter() - t0
         stats.update(n_units=len(units), n_matchable=int(units["_match"].sum()))
 
@@ -1001,9 +1023,8 @@ class ReuseDetector(BaseEstimator):
         t = time.perf_counter()
         scores = self._report_scores(reports, units, info)
         # the narratives' shingle counts as a list that _similarity empties as it builds the
-        # TF-IDF matrix from them (nothing here may keep them: 2 GB at 100,000 reports)
-        narrative = None if narrative is None else (
-            list(narrative) if isinstance(narrative, list) else [narrative])
+        # TF-IDF matrix from them (nothing here may keep them: 1.5 GB at 100,000 reports)
+        narrative = None if narrative is None else [take_back(x) for x in narrative]
         similarity, fam_input = self._similarity(reports, units, matches, passages, p, narrative,
                                                  stats)
         del narrative
@@ -1081,10 +1102,11 @@ class ReuseDetector(BaseEstimator):
             Consecutive reports of the corpus that will be fitted.
         similarity : bool, default=False
             Also count the character n-grams of each report's narrative, which
-            ``similarity_`` compares. They take about 24 bytes per character of narrative
-            until ``fit`` has used them (``fit`` otherwise counts them when it needs them), so
-            only the Dask backend of :func:`govtext.analyze` asks for them. Every slice must
-            say the same.
+            ``similarity_`` compares (``fit`` otherwise counts them when it needs them, in one
+            process). They take 12 bytes per distinct n-gram of each narrative (about 15 MB
+            per 1,000 synthetic reports) until ``fit`` has used them; from 20,000 reports
+            ``fit`` keeps them on disk until its similarity step. :func:`govtext.analyze` asks
+            for them. Every slice must say the same.
 
         Returns
         -------
@@ -1233,7 +1255,7 @@ class ReuseDetector(BaseEstimator):
             "n_reports": n_rep.to_numpy(dtype=np.int64),
             "n_agencies": n_ag.to_numpy(dtype=np.int64),
             "years": _obj(years),
-            "exemplar": _obj(units["_text"].to_numpy()[ex.to_numpy()]),
+            "exemplar": _obj(units["_text"].take(ex.to_numpy()).to_numpy(dtype=object)),
             "exemplar_unit": ex.to_numpy(dtype=np.int64),
         })
         return out.reset_index(drop=True)
@@ -1828,8 +1850,11 @@ class ReuseDetector(BaseEstimator):
                     hi: int | None = None) -> list[str]:
         """The narrative (units joined, as symbols) of reports ``lo:hi`` (default all)."""
         hi = len(reports) if hi is None else hi
-        texts = units["_text"].to_numpy()
         bounds = np.searchsorted(units["rep"].to_numpy(), np.arange(lo, hi + 1))
+        # this slice's texts only: the column is Arrow-backed (pandas 3), and its whole
+        # conversion to Python strings is 10 million objects at 100,000 reports
+        texts = units["_text"].iloc[bounds[0]:bounds[-1]].to_numpy(dtype=object)
+        bounds -= bounds[0]
         mask = p["mask_digits"]
         return [_symbols("".join(texts[bounds[k]:bounds[k + 1]]), mask)
                 for k in range(hi - lo)]
@@ -1868,6 +1893,12 @@ class ReuseDetector(BaseEstimator):
                   "cosine": "float64", "shared_units": "int64"}
         if n < 2:
             return _empty_frame(SIMILARITY_COLUMNS, dtypes), np.zeros(0)
+        everything = n <= p["similarity_max_reports"]
+        bound = p["similarity_exact_max_reports"]
+        blocked = not everything and bound is not None and n > bound
+        # beyond similarity_max_reports: the pairs some passage links (and the close ones);
+        # listed before the TF-IDF matrix exists, so their temporaries never meet it
+        lkeys = None if everything else _linked_keys(passages, [r.id for r in reports])
         if narrative is None:
             narrative = self._narrative_counts(reports, units, p)
         x = _tfidf_parts(narrative, n)
@@ -1876,31 +1907,26 @@ class ReuseDetector(BaseEstimator):
         # column is a hash's rank among the sorted distinct hashes, so the intersections are
         # those of the hashes), 4 bytes a shingle instead of the hashes' 8
         inc = (x.indptr, x.indices, x.shape[1])
-        everything = n <= p["similarity_max_reports"]
-        bound = p["similarity_exact_max_reports"]
-        blocked = not everything and bound is not None and n > bound
-        if not everything:  # beyond: the pairs some passage links (and the close ones)
-            pos = {r.id: k for k, r in enumerate(reports)}
-            pa = np.fromiter((pos[v] for v in passages["report_a"]), dtype=np.int64,
-                             count=len(passages))
-            pb = np.fromiter((pos[v] for v in passages["report_b"]), dtype=np.int64,
-                             count=len(passages))
-            lkeys = np.unique(np.minimum(pa, pb) * n + np.maximum(pa, pb))
         fam_cut = 1.0 - p["family_threshold"]
         if blocked:  # candidate pairs only: linear in n
             cand = _candidate_pairs(x, n, lkeys)
-            iu, ju = np.divmod(cand, np.int64(n))
-            cos = np.clip(_pair_cosines(x, iu, ju), 0.0, 1.0)
+            # the pairs' report indices in int32 while n allows (millions of candidates)
+            iu, ju = _key_pairs(cand, n)
+            cos = _pair_cosines(x, iu, ju)
+            np.clip(cos, 0.0, 1.0, out=cos)
             del x
+            keep = _isin_sorted(cand, lkeys)
+            keep |= cos >= p["similarity_floor"]
+            if stats is not None:
+                stats["similarity_candidates"] = int(cand.size)
+            del cand
             # families: average linkage over every scored pair (the others count as 0)
             scored = cos > 0.0
             fam_e = [(iu[scored], ju[scored], cos[scored])]
-            keep = (cos >= p["similarity_floor"]) | _isin_sorted(cand, lkeys)
+            del scored
             kept_i, kept_j, kept_c = [iu[keep]], [ju[keep]], [cos[keep]]
             dense_families = False
-            if stats is not None:
-                stats["similarity_candidates"] = int(cand.size)
-            del cand, iu, ju, cos, scored, keep
+            del iu, ju, cos, keep
             blocks = ()
         else:
             blocks = _cosine_blocks(x, n)
@@ -1931,9 +1957,11 @@ class ReuseDetector(BaseEstimator):
             kept_j.append(jj)
             kept_c.append(cc)
             del cb
-        iu = np.concatenate(kept_i).astype(np.int64)
-        ju = np.concatenate(kept_j).astype(np.int64)
-        cos = np.concatenate(kept_c).astype(np.float64)
+        # one part (the blocked regime) is taken as it is, not copied
+        iu, ju, cos = (parts[0] if len(parts) == 1 else np.concatenate(parts)
+                       for parts in (kept_i, kept_j, kept_c))
+        del kept_i, kept_j, kept_c
+        cos = cos.astype(np.float64, copy=False)
         shared = _shared_units(units["rep"].to_numpy(), m, n, iu, ju)
         # shingle Jaccard of the whole narratives, exact, for the kept pairs only
         inter = _row_intersections(*inc, iu, ju).astype(np.float64)
@@ -1950,8 +1978,10 @@ class ReuseDetector(BaseEstimator):
         })
         if dense_families:
             return out.astype(dtypes), condensed
-        fam = tuple(np.concatenate([e[k] for e in fam_e]) if fam_e
-                    else np.zeros(0, dtype=np.float64 if k == 2 else np.int64) for k in range(3))
+        del iu, ju
+        fam = tuple((np.concatenate([e[k] for e in fam_e]) if fam_e
+                     else np.zeros(0)).astype(np.float64 if k == 2 else np.int64, copy=False)
+                    for k in range(3))
         return out.astype(dtypes), fam
 
     def _families(self, reports: list, fam_input: Any, p: dict):
@@ -2722,6 +2752,34 @@ def _isin_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
         return np.zeros(keys.shape, dtype=bool)
     k = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
     return sorted_keys[k] == keys
+
+
+def _linked_keys(passages: pd.DataFrame, ids: list) -> np.ndarray:
+    """The report pairs linked by some passage, as sorted unique ``i * n + j`` keys (``i < j``,
+    indices of ``ids``, ``n`` of them), listed ``_LINK_CHUNK`` passages at a time: the
+    temporaries are those of one chunk (the passages can number tens of millions)."""
+    n = len(ids)
+    index = pd.Index(ids)
+    parts = [np.zeros(0, dtype=np.int64)]
+    for a in range(0, len(passages), _LINK_CHUNK):
+        ra = index.get_indexer(passages["report_a"].iloc[a:a + _LINK_CHUNK])
+        rb = index.get_indexer(passages["report_b"].iloc[a:a + _LINK_CHUNK])
+        if (ra < 0).any() or (rb < 0).any():
+            raise ValueError("_linked_keys: a passage names a report outside the corpus")
+        ra, rb = ra.astype(np.int64), rb.astype(np.int64)
+        parts.append(np.unique(np.minimum(ra, rb) * n + np.maximum(ra, rb)))
+    return np.unique(np.concatenate(parts))
+
+
+def _key_pairs(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``divmod(keys, n)`` of pair keys ``i * n + j``, in int32 when ``n`` allows (int64
+    otherwise), computed in chunks (no int64 temporaries of the whole size)."""
+    idx = _index_dtype(n)
+    i, j = np.empty(keys.size, dtype=idx), np.empty(keys.size, dtype=idx)
+    for a in range(0, keys.size, _LINK_CHUNK):
+        q, r = np.divmod(keys[a:a + _LINK_CHUNK], np.int64(n))
+        i[a:a + q.size], j[a:a + r.size] = q, r
+    return i, j
 
 
 def _shared_units(rep: np.ndarray, m: _Matches, n: int, iu: np.ndarray,

@@ -337,14 +337,16 @@ def test_reports_wait_on_disk_while_the_reuse_stage_runs(synthetic, monkeypatch,
     the reports held in memory (spill=False); the tables do not change."""
     import os
 
-    from govtext._memory import ReportRef
+    from govtext._memory import DiskStash, ReportRef
     from govtext.reuse import ReuseDetector
 
-    seen = []
+    seen, counts = [], []
     real_fit = ReuseDetector.fit
 
     def fit(self, corpus, *a, **k):
         seen.append([type(r) for r in corpus])
+        k["prepared"] = list(k["prepared"])
+        counts.append([type(x.narrative) for x in k["prepared"]])
         return real_fit(self, corpus, *a, **k)
 
     monkeypatch.setattr(ReuseDetector, "fit", fit)
@@ -358,6 +360,9 @@ def test_reports_wait_on_disk_while_the_reuse_stage_runs(synthetic, monkeypatch,
     held = analyze(path, table={"id": "id"}, npartitions=3, spill=False, **kw)
     assert seen[0] == [ReportRef] * len(synthetic)  # all of them, as references
     assert ReportRef not in seen[1]  # spill=False: the reports stay in memory
+    # so do the partitions' narrative counts, which otherwise wait on disk until the
+    # similarity step
+    assert counts[0] == [DiskStash] * 3 and DiskStash not in counts[1]
     _assert_same(held, aside, tmp_path, "held", "aside")
     assert all(type(r) is type(synthetic[0]) for r in aside.corpus)
     for a, b in zip(aside.corpus, held.corpus, strict=True):

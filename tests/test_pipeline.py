@@ -211,9 +211,12 @@ def test_disk_stash_keeps_data_in_memory_when_it_cannot_write(tmp_path, monkeypa
     assert held == ["本机关", 2] and take_back(held) == ["本机关", 2]
 
 
-def test_reuse_inputs_put_aside_on_disk_change_nothing(monkeypatch):
+@pytest.mark.parametrize("prepared", [False, True])
+def test_reuse_inputs_put_aside_on_disk_change_nothing(monkeypatch, prepared):
     """Above _STASH_MIN_REPORTS the passages step's inputs wait on disk during the pairs and
-    labels: the fitted tables are the same, and the file is gone afterwards."""
+    labels, and the narratives' shingle counts (given when the reports were prepared, as
+    analyze does) until the similarity step: the fitted tables are the same, and the files
+    are gone afterwards."""
     import govtext.reuse as reuse_mod
     from govtext._memory import DiskStash
     from govtext.datasets import make_synthetic_corpus
@@ -222,10 +225,18 @@ def test_reuse_inputs_put_aside_on_disk_change_nothing(monkeypatch):
     plain = reuse_mod.ReuseDetector().fit(corpus)
     puts = []
     real_put = DiskStash.put
-    monkeypatch.setattr(DiskStash, "put", lambda self, obj: puts.append(self) or real_put(self, obj))
+    monkeypatch.setattr(DiskStash, "put", lambda self, obj: puts.append((self, obj)) or real_put(self, obj))
     monkeypatch.setattr(reuse_mod, "_STASH_MIN_REPORTS", 50)
-    stashed = reuse_mod.ReuseDetector().fit(corpus)
-    assert len(puts) == 1 and puts[0]._path is None  # put, then taken back
+    det = reuse_mod.ReuseDetector()
+    reports = list(corpus)
+    parts = ([det.prepare(reports[a:a + 30], similarity=True) for a in range(0, len(reports), 30)]
+             if prepared else None)
+    stashed = det.fit(corpus, prepared=parts)
+    del parts
+    assert len(puts) == (4 if prepared else 1)
+    assert all(stash._path is None for stash, _ in puts)  # put, then taken back
+    if prepared:  # then the narratives' counts, one (sets, tf) part a slice
+        assert all(isinstance(obj, tuple) and len(obj) == 2 for _, obj in puts[1:])
     for name in REUSE_TABLES:
         pd.testing.assert_frame_equal(getattr(plain, f"{name}_"), getattr(stashed, f"{name}_"), check_exact=True)
     assert len(stashed.passages_) > 0

@@ -1159,6 +1159,35 @@ def test_pair_cosines_equal_the_sparse_product_bit_for_bit(n, seed):
     assert (_pair_cosines(x, iu, ju) == full[iu, ju]).all()
 
 
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 40), n_pass=st.integers(0, 300), chunk=st.sampled_from([1, 3, 64, 1 << 20]),
+       seed=st.integers(0, 2**16))
+def test_linked_keys_and_key_pairs_are_the_whole_array_formulas(n, n_pass, chunk, seed):
+    """The blocked similarity regime lists the passage-linked report pairs and splits pair
+    keys chunk by chunk (bounded temporaries): the same keys, pairs and order as the
+    whole-array expressions, whatever the chunk; the pairs in int32 while n allows."""
+    import govtext.reuse as reuse_mod
+
+    rng = np.random.default_rng(seed)
+    ids = [f"r{k:03d}" for k in rng.permutation(n)]
+    a, b = rng.integers(0, n, n_pass), rng.integers(0, n, n_pass)
+    passages = pd.DataFrame({"report_a": pd.Series([ids[k] for k in a], dtype=object),
+                             "report_b": pd.Series([ids[k] for k in b], dtype=object)})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_mod, "_LINK_CHUNK", chunk)
+        keys = reuse_mod._linked_keys(passages, ids)
+        i, j = reuse_mod._key_pairs(keys, n)
+    want = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    assert keys.dtype == np.int64 and keys.tolist() == want.tolist()
+    assert i.dtype == j.dtype == np.int32
+    qi, qj = np.divmod(keys, np.int64(n))
+    assert i.tolist() == qi.tolist() and j.tolist() == qj.tolist()
+    outside = passages.assign(report_b=pd.Series(["elsewhere"] * n_pass, dtype=object))
+    if n_pass:
+        with pytest.raises(ValueError, match="outside the corpus"):
+            reuse_mod._linked_keys(outside, ids)
+
+
 def test_n_jobs_gives_identical_frames(synth_small):
     corpus, _ = synth_small
     one = ReuseDetector(**FAST).fit(corpus)
