@@ -121,7 +121,9 @@ class DiskStash:
 def put_aside(obj: Any) -> Any:
     """``obj`` waiting on disk: a :class:`DiskStash` holding it, or ``obj`` itself when it
     cannot be written (kept in memory; :meth:`DiskStash.put` logs why). :func:`take_back`
-    returns it either way."""
+    returns it either way. A :class:`DiskStash` is already aside: it is returned as it is."""
+    if isinstance(obj, DiskStash):
+        return obj
     stash = DiskStash()
     return stash if stash.put(obj) else obj
 

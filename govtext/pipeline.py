@@ -621,7 +621,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         del all_params["table"]  # the manifest of report-file runs stays as it was
     reuse_on = "reuse" in stage_params["stages"]
     run_params = {**all_params, "table": stage_params["table"], "progress": progress,
-                  "n_jobs": n_jobs, "prepare_reuse": backend if reuse_on else None,
+                  "n_jobs": n_jobs, "prepare_reuse": reuse_on,
                   # the local backend tokenises for the measures in the partitions (the Dask
                   # backend in follow-up tasks on the workers, see govtext._dask)
                   "pack_measures": backend == "local" and reuse_on and stage_params["reuse"].get("measures", True)}
@@ -679,7 +679,7 @@ def analyze(source: str | os.PathLike | Iterable[str | os.PathLike] | Corpus, *,
         frames: dict[str, list[pd.DataFrame]] = {}  # in memory, or names only once spilled
         spilled: _Spill | None = None
         prepared: deque = deque()
-        from govtext.reuse import _narrative_aside  # (the reuse module is imported when used)
+        from govtext.reuse import _narrative_aside
 
         packed: list = []  # the measures' packed units of each partition (put_aside once spilled)
         # once the tables go to disk, the reports analyze reads itself go there too, until the

@@ -211,6 +211,20 @@ def test_disk_stash_keeps_data_in_memory_when_it_cannot_write(tmp_path, monkeypa
     assert held == ["本机关", 2] and take_back(held) == ["本机关", 2]
 
 
+def test_put_aside_leaves_what_is_already_aside(tmp_path, monkeypatch):
+    """put_aside of a DiskStash returns it unpickled (one file, read back once)."""
+    import tempfile
+
+    from govtext._memory import DiskStash, put_aside, take_back
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = put_aside({"a": 1})
+    assert isinstance(held, DiskStash) and put_aside(held) is held
+    assert len(list(tmp_path.glob("govtext-stash-*"))) == 1
+    assert take_back(put_aside(held)) == {"a": 1}
+    assert not list(tmp_path.glob("govtext-stash-*"))
+
+
 @pytest.mark.parametrize("prepared", [False, True])
 def test_reuse_inputs_put_aside_on_disk_change_nothing(monkeypatch, prepared):
     """Above _STASH_MIN_REPORTS the passages step's inputs wait on disk during the pairs and
