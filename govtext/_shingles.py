@@ -655,6 +655,19 @@ _BITMAP_SHIFT = _U64(64 - 9)  # 2**9 = 512 = 64 * _BITMAP_WORDS bit positions
 _BITMAP_BLOCK = 1 << 22
 
 
+def _csr_blocks(indptr: np.ndarray, block: int):
+    """Blocks of whole consecutive CSR rows holding about ``block`` entries each (at least one
+    row): ``(r0, r1, lo, hi)``, rows ``r0 .. r1 - 1`` and their entries ``lo .. hi - 1``, so a
+    computation over all the entries can keep temporaries of one block."""
+    n = indptr.shape[0] - 1
+    r0 = 0
+    while r0 < n:
+        r1 = int(np.searchsorted(indptr, indptr[r0] + block, side="right")) - 1
+        r1 = min(max(r1, r0 + 1), n)
+        yield r0, r1, int(indptr[r0]), int(indptr[r1])
+        r0 = r1
+
+
 def _set_bitmaps(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """One-hash Bloom bitmaps of the sets: bit ``h(v)`` is set for every element ``v``.
 
@@ -671,18 +684,12 @@ def _set_bitmaps(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> np.ndarra
     n = indptr.shape[0] - 1
     out = np.zeros((_BITMAP_WORDS, n), dtype=np.uint64)
     flat = out.reshape(-1)
-    s0 = 0
-    while s0 < n:
-        # a block of whole sets holding about _BITMAP_BLOCK elements (at least one set)
-        s1 = int(np.searchsorted(indptr, indptr[s0] + _BITMAP_BLOCK, side="right")) - 1
-        s1 = min(max(s1, s0 + 1), n)
-        lo, hi = int(indptr[s0]), int(indptr[s1])
+    for s0, s1, lo, hi in _csr_blocks(indptr, _BITMAP_BLOCK):
         if hi > lo:
             bit = (values[lo:hi].astype(_U64, copy=False) * _GOLDEN) >> _BITMAP_SHIFT
             owner = np.repeat(np.arange(s0, s1, dtype=np.int64), np.diff(indptr[s0:s1 + 1]))
             pos = (bit >> _U64(6)).astype(np.int64) * np.int64(n) + owner
             np.bitwise_or.at(flat, pos, _U64(1) << (bit & _U64(63)))
-        s0 = s1
     return out
 
 

@@ -1318,22 +1318,20 @@ class ReuseDetector(BaseEstimator):
             yr = info["yearf"].to_numpy()
             ck = info["cohort_key"].to_numpy()
             nr1 = np.int64(n_rep + 1)
-            row_g = np.repeat(np.arange(ng, dtype=_index_dtype(ng)), kg)
             g_idx = ug[idx]
             r_idx = rep[idx]
             k = kg[g_idx]  # reports holding the unit or a match of it
             n_reports[idx] = k
-            nag_g = _distinct_per_group(row_g, ag[r_s].astype(np.int64, copy=False), ng)
-            n_agencies[idx] = nag_g[g_idx]
+            # keys of (group, value of a reached report) made a block of rows at a time: the
+            # rows number about 75 million at 100,000 reports
+            n_a = np.int64(int(ag.max()) + 1)
+            n_agencies[idx] = _distinct_per_row(r_ptr, r_s, ag, n_a)[g_idx]
             # template: share of the unit's cohort holding it (its own report included)
             n_ck = np.int64(int(ck.max()) + 1)
-            key = row_g.astype(np.int64)
-            key *= n_ck
-            key += ck[r_s]
-            ckey, ccount = np.unique(key, return_counts=True)
-            del key
+            ckey, ccount = _row_value_counts(r_ptr, r_s, ck, n_ck)
             q = ckey.searchsorted(g_idx * n_ck + ck[r_idx])
             cnt = ccount[q].astype(np.int64)
+            del ckey, ccount, q
             share = cnt / cohort_size[idx]
             boiler[idx] = share
             tmpl = (share >= p["template_share"] - 1e-12) & (cnt >= p["template_min_reports"])
@@ -1388,19 +1386,11 @@ class ReuseDetector(BaseEstimator):
             if spread.any():
                 cand = np.flatnonzero(spread)
                 # reports of each agency in R(g)
-                n_a = np.int64(int(ag.max()) + 1)
-                key = row_g.astype(np.int64)
-                key *= n_a
-                key += ag[r_s]
-                akey, acount = np.unique(key, return_counts=True)
-                reach_key = row_g.astype(np.int64)
-                reach_key *= nr1
-                reach_key += r_s  # sorted
-                del key
+                akey, acount = _row_value_counts(r_ptr, r_s, ag, n_a)
                 base = n_agencies[idx[cand]] - 1  # other agencies holding the unit
                 for _ in range(2):
                     n_unrel = base - _agencies_all_related(
-                        cand, g_idx, r_idx, ok, ag, reach_key, nr1, akey, acount, n_a, n_rep)
+                        cand, g_idx, r_idx, ok, ag, r_ptr, r_s, akey, acount, n_a, n_rep)
                     spread = np.zeros(idx.size, dtype=bool)
                     spread[cand] = 1 + n_unrel >= min_ag
                     support, ok, free = relations(tmpl | spread)
@@ -1734,9 +1724,11 @@ class ReuseDetector(BaseEstimator):
             return 0
         # their shingle sets, as matched (rows are matchable: rows of ``sets``)
         indptr, col = _sub_csr(sets, np.searchsorted(np.flatnonzero(matchable), rows))
-        k, ra, rb, jac = _cross_jaccard(indptr, col, rep[rows], tgt, src, len(info))
+        k, ra, rb, jac = _cross_jaccard(indptr, col, rep[rows], tgt, src, len(info),
+                                        _EDIT_MIN_JACCARD)
+        del indptr, col
         # the own units of the target, their most similar units of the source
-        sel = (label[rows[ra]] == "own") & (jac >= _EDIT_MIN_JACCARD)
+        sel = label[rows[ra]] == "own"
         k, ra, rb, jac = k[sel], ra[sel], rb[sel], jac[sel]
         order = np.lexsort((rb, -jac, ra, k))
         k, ra, rb = k[order], ra[order], rb[order]
@@ -2366,15 +2358,73 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int) -> 
     return np.bincount(key, minlength=n_groups).astype(np.int64)
 
 
+def _row_value_blocks(r_ptr: np.ndarray, r_s: np.ndarray, table: np.ndarray, span: np.int64):
+    """``np.unique(g * span + table[r_s[i]], return_counts=True)`` over the entries ``i`` of
+    the CSR rows ``g`` (``r_ptr``), yielded ``_LINK_CHUNK`` entries at a time: each block holds
+    whole rows and the rows come in order, so the blocks' distinct keys, joined, are sorted and
+    distinct. The temporaries are those of a block (the rows can number a hundred million)."""
+    from govtext._shingles import _csr_blocks
+
+    for g0, g1, lo, hi in _csr_blocks(r_ptr, _LINK_CHUNK):
+        if hi > lo:
+            key = np.repeat(np.arange(g0, g1, dtype=np.int64), np.diff(r_ptr[g0:g1 + 1]))
+            key *= span
+            key += table[r_s[lo:hi]]
+            key.sort()
+            first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            yield key[first], np.diff(np.r_[first, key.size]).astype(np.int64)
+
+
+def _row_value_counts(r_ptr: np.ndarray, r_s: np.ndarray, table: np.ndarray,
+                      span: np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys ``g * span + table[s]`` of the rows ``(g, s)`` of CSR rows, with
+    their counts (int64), computed a block of rows at a time (:func:`_row_value_blocks`)."""
+    keys, counts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for k, c in _row_value_blocks(r_ptr, r_s, table, span):
+        keys.append(k)
+        counts.append(c)
+    return np.concatenate(keys), np.concatenate(counts)
+
+
+def _distinct_per_row(r_ptr: np.ndarray, r_s: np.ndarray, table: np.ndarray,
+                      span: np.int64) -> np.ndarray:
+    """Number of distinct ``table[s]`` in each CSR row (int64), a block of rows at a time."""
+    out = np.zeros(r_ptr.size - 1, dtype=np.int64)
+    for k, _ in _row_value_blocks(r_ptr, r_s, table, span):
+        out += np.bincount(k // span, minlength=out.size)
+    return out
+
+
+def _in_rows(g: np.ndarray, s: np.ndarray, r_ptr: np.ndarray, r_s: np.ndarray) -> np.ndarray:
+    """Whether ``s[k]`` is in row ``g[k]`` of the CSR rows (``r_ptr``; ``r_s`` sorted within each
+    row): a binary search in each row, all queries at once, with no key array of the rows."""
+    found = np.zeros(g.size, dtype=bool)
+    if g.size == 0 or r_s.size == 0:
+        return found
+    lo = r_ptr[g].astype(np.int64)
+    end = r_ptr[g + 1].astype(np.int64)
+    hi = end.copy()
+    act = np.flatnonzero(lo < hi)
+    while act.size:  # about log2 of the longest row rounds
+        m = (lo[act] + hi[act]) >> 1
+        less = r_s[m] < s[act]
+        lo[act[less]] = m[less] + 1
+        hi[act[~less]] = m[~less]
+        act = act[lo[act] < hi[act]]
+    at = np.flatnonzero(lo < end)
+    found[at] = r_s[lo[at]] == s[at]
+    return found
+
+
 def _agencies_all_related(cand: np.ndarray, g_idx: np.ndarray, r_idx: np.ndarray,
-                          ok: pd.DataFrame, ag: np.ndarray, reach_key: np.ndarray, nr1: np.int64,
+                          ok: pd.DataFrame, ag: np.ndarray, r_ptr: np.ndarray, r_s: np.ndarray,
                           akey: np.ndarray, acount: np.ndarray, n_a: np.int64,
                           n_rep: int) -> np.ndarray:
     """For the units at positions ``cand``: how many other agencies hold the unit (or a match
     of it) *only* in reports related to the unit's report.
 
     ``g_idx``/``r_idx``: group and report of each unit; ``ok``: the related report pairs
-    ``(r, s)``, sorted; ``reach_key``: the sorted keys ``g * nr1 + s`` of the reports holding a
+    ``(r, s)``, sorted; ``r_ptr``/``r_s``: CSR rows, row ``g`` the reports (sorted) holding a
     member of ``g`` or of a linked group; ``akey``/``acount``: how many of those reports each
     ``(g, agency)`` (key ``g * n_a + agency``) has. A report has few related reports, so the
     rows are (unit, related report), not (unit, every report holding it).
@@ -2391,7 +2441,8 @@ def _agencies_all_related(cand: np.ndarray, g_idx: np.ndarray, r_idx: np.ndarray
     at = np.repeat(ptr[r] - (np.cumsum(c) - c), c) + np.arange(tot, dtype=np.int64)
     s = oks[at]
     e = np.repeat(np.arange(cand.size, dtype=np.int64), c)
-    keep = (ag[s] != ag[r[e]]) & _isin_sorted(g[e] * nr1 + s, reach_key)
+    keep = ag[s] != ag[r[e]]
+    keep[keep] = _in_rows(g[e[keep]], s[keep], r_ptr, r_s)
     s, e = s[keep], e[keep]
     uk, uc = np.unique(e * n_a + ag[s], return_counts=True)
     ue = uk // n_a
@@ -2572,10 +2623,12 @@ _CROSS_BLOCK = 1 << 22
 
 
 def _cross_jaccard(indptr: np.ndarray, cols: np.ndarray, row_rep: np.ndarray,
-                   pa: np.ndarray, pb: np.ndarray, n_reports: int):
+                   pa: np.ndarray, pb: np.ndarray, n_reports: int, min_jaccard: float = 0.0):
     """Jaccard of every row of report ``pa[k]`` with every row of report ``pb[k]`` that shares
     a column with it, for all ``k`` at once: ``(k, row_a, row_b, jaccard)`` arrays, sorted by
-    ``(k, row_a, row_b)``.
+    ``(k, row_a, row_b)``, of the row pairs whose Jaccard is at least ``min_jaccard`` (the
+    others are dropped chunk by chunk: the callers keep only similar rows, and the full
+    listing runs to tens of millions of rows at 100,000 reports).
 
     The rows are binary sets in CSR form (``indptr``, ``cols``: distinct per row),
     grouped by report (``row_rep`` sorted). A join on the columns: the ``(report, column)``
@@ -2646,6 +2699,9 @@ def _cross_jaccard(indptr: np.ndarray, cols: np.ndarray, row_rep: np.ndarray,
                     ra = rest % nr
                     kk = rest // nr
                     jac = inter / (sizes[ra] + sizes[rb] - inter)
+                    if min_jaccard > 0:
+                        sel = jac >= min_jaccard
+                        kk, ra, rb, jac = kk[sel], ra[sel], rb[sel], jac[sel]
                     out.append((kk, ra, rb, jac))
             k0 = k1
         del sk, srow
@@ -2687,14 +2743,15 @@ def _weak_relations(r: np.ndarray, s: np.ndarray, units: pd.DataFrame, sets: Any
     rep_m = rep_all[keep]
     indptr, colidx = _sub_csr(sets, keep)
     n_rep = int(units["rep"].max()) + 1
-    k, ra, rb, jac = _cross_jaccard(indptr, colidx, rep_m, r, s, n_rep)
+    # only the row pairs at the weak threshold (the hits)
+    k, ra, rb, _ = _cross_jaccard(indptr, colidx, rep_m, r, s, n_rep, p["weak_threshold"] - 1e-12)
+    del indptr, colidx
     n_chars = units["n_chars"].to_numpy()[match].astype(np.float64)
     weight = n_chars / np.maximum(unit_k[match] - 1, 1)
-    hit = jac >= p["weak_threshold"] - 1e-12
     nr = np.int64(keep.size)
     side = []
     for rows in (ra, rb):
-        key = np.unique(k[hit] * nr + rows[hit])  # units with a hit, once per pair
+        key = np.unique(k * nr + rows)  # units with a hit, once per pair
         kk, uu = key // nr, key % nr
         side.append((np.bincount(kk, weights=weight[uu], minlength=r.size),
                      np.bincount(kk, minlength=r.size).astype(np.int64)))

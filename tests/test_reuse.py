@@ -1188,6 +1188,38 @@ def test_linked_keys_and_key_pairs_are_the_whole_array_formulas(n, n_pass, chunk
             reuse_mod._linked_keys(outside, ids)
 
 
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.sets(st.integers(0, 30), max_size=12), max_size=15),
+       queries=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 31)), max_size=60),
+       chunk=st.sampled_from([1, 4, 1 << 20]), seed=st.integers(0, 2**16))
+def test_row_helpers_are_the_whole_array_formulas(rows, queries, chunk, seed):
+    """The labels count (group, agency) and (group, cohort) keys of the reached-report rows a
+    block of rows at a time, and look reports up in the rows by binary search: the same
+    keys, counts and answers as ``np.unique``/``np.isin`` over the whole key array."""
+    import govtext.reuse as reuse_mod
+
+    rng = np.random.default_rng(seed)
+    r_ptr = np.r_[0, np.cumsum([len(r) for r in rows])].astype(np.int64)
+    r_s = np.array([x for r in rows for x in sorted(r)], dtype=np.int32)
+    table = rng.integers(0, 5, 31)
+    span = np.int64(5)
+    row_g = np.repeat(np.arange(len(rows), dtype=np.int64), np.diff(r_ptr))
+    want_k, want_c = np.unique(row_g * span + table[r_s], return_counts=True)
+    want_d = np.bincount(want_k // span, minlength=len(rows))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_mod, "_LINK_CHUNK", chunk)
+        keys, counts = reuse_mod._row_value_counts(r_ptr, r_s, table, span)
+        distinct = reuse_mod._distinct_per_row(r_ptr, r_s, table, span)
+    assert keys.tolist() == want_k.tolist() and counts.tolist() == want_c.tolist()
+    assert keys.dtype == counts.dtype == distinct.dtype == np.int64
+    assert distinct.tolist() == want_d.tolist()
+    q = [(g, s) for g, s in queries if g < len(rows)]
+    g = np.array([x[0] for x in q], dtype=np.int64)
+    s = np.array([x[1] for x in q], dtype=np.int64)
+    got = reuse_mod._in_rows(g, s, r_ptr, r_s)
+    assert got.tolist() == [s_ in rows[g_] for g_, s_ in q]
+
+
 def test_n_jobs_gives_identical_frames(synth_small):
     corpus, _ = synth_small
     one = ReuseDetector(**FAST).fit(corpus)
@@ -1535,11 +1567,12 @@ def test_fit_in_small_blocks_equals_fit(synth_small, synth_small_fit, monkeypatc
 @settings(max_examples=40, deadline=None)
 @given(n_rows=st.integers(1, 30), n_reports=st.integers(1, 6), vocab=st.integers(1, 12),
        n_pairs=st.integers(0, 12), block=st.sampled_from([1, 5, 40, 1 << 22]),
-       seed=st.integers(0, 2**16))
-def test_cross_jaccard_in_blocks_is_brute_force(n_rows, n_reports, vocab, n_pairs, block, seed):
+       min_jaccard=st.sampled_from([0.0, 0.3, 0.5, 1.0]), seed=st.integers(0, 2**16))
+def test_cross_jaccard_in_blocks_is_brute_force(n_rows, n_reports, vocab, n_pairs, block,
+                                                min_jaccard, seed):
     """_cross_jaccard (its index built a block of reports at a time) lists, sorted by
-    (pair, row_a, row_b), every two rows of the paired reports sharing a column, with their
-    Jaccard; _sub_csr numbers equal hashes equally."""
+    (pair, row_a, row_b), every two rows of the paired reports sharing a column whose Jaccard
+    reaches min_jaccard, with their Jaccard; _sub_csr numbers equal hashes equally."""
     import govtext.reuse as reuse_mod
     from govtext._shingles import ShingleSets
 
@@ -1556,7 +1589,8 @@ def test_cross_jaccard_in_blocks_is_brute_force(n_rows, n_reports, vocab, n_pair
     reuse_mod._RARE_BLOCK = reuse_mod._CROSS_BLOCK = block
     try:
         ip, cols = reuse_mod._sub_csr(sets, np.arange(n_rows))
-        k, ra, rb, jac = reuse_mod._cross_jaccard(ip, cols, row_rep, pa, pb, n_reports)
+        k, ra, rb, jac = reuse_mod._cross_jaccard(ip, cols, row_rep, pa, pb, n_reports,
+                                                  min_jaccard)
     finally:
         reuse_mod._RARE_BLOCK, reuse_mod._CROSS_BLOCK = old
     np.testing.assert_array_equal(ip, indptr)
@@ -1568,8 +1602,9 @@ def test_cross_jaccard_in_blocks_is_brute_force(n_rows, n_reports, vocab, n_pair
         for a in np.flatnonzero(row_rep == pa[q]):
             for b in np.flatnonzero(row_rep == pb[q]):
                 inter = np.intersect1d(rows[a], rows[b]).size
-                if inter:
-                    want.append((q, a, b, inter / np.union1d(rows[a], rows[b]).size))
+                jac_ab = inter / np.union1d(rows[a], rows[b]).size
+                if inter and jac_ab >= min_jaccard:
+                    want.append((q, a, b, jac_ab))
     got = list(zip(k.tolist(), ra.tolist(), rb.tolist(), jac.tolist()))
     assert got == want
 
