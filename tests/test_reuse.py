@@ -1220,6 +1220,32 @@ def test_row_helpers_are_the_whole_array_formulas(rows, queries, chunk, seed):
     assert got.tolist() == [s_ in rows[g_] for g_, s_ in q]
 
 
+@settings(max_examples=40, deadline=None)
+@given(units=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 60), st.integers(0, 12),
+                                st.booleans()), max_size=25),
+       spans=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 70), st.integers(0, 20)),
+                      max_size=30),
+       chunk=st.sampled_from([1, 3, 1 << 20]))
+def test_covered_chars_in_chunks_is_brute_force(units, spans, chunk):
+    """The characters of each span lying in units with a label (passages take the template
+    label from them), computed a chunk of spans at a time: the same sums as overlapping every
+    span with every such unit of its report."""
+    import govtext.reuse as reuse_mod
+
+    frame = pd.DataFrame({"rep": [u[0] for u in units], "start": [u[1] for u in units],
+                          "end": [u[1] + u[2] for u in units],
+                          "label": ["template" if u[3] else "own" for u in units]})
+    rep = np.array([x[0] for x in spans], dtype=np.int64)
+    s = np.array([x[1] for x in spans], dtype=np.int64)
+    e = s + np.array([x[2] for x in spans], dtype=np.int64)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_mod, "_LINK_CHUNK", chunk)
+        got = reuse_mod._covered_chars(rep, s, e, frame, "template")
+    want = [sum(max(min(e_, u[1] + u[2]) - max(s_, u[1]), 0) for u in units
+                if u[3] and u[0] == r_) for r_, s_, e_ in zip(rep, s, e)]
+    assert got.dtype == np.int64 and got.tolist() == want
+
+
 def test_n_jobs_gives_identical_frames(synth_small):
     corpus, _ = synth_small
     one = ReuseDetector(**FAST).fit(corpus)
