@@ -177,13 +177,16 @@ class DaskExecutor:
         """``fn(batch, *args)`` for each batch as tasks of the cluster, results in batch order
         (the runner of the reuse stage's batches, see :func:`govtext._workers.run_batches_on`).
 
-        At most ``2 * threads + 2`` batches are in flight, so the batches are cut while the
-        workers run the previous ones and neither side holds all of them at once."""
+        At most ``8 * threads + 2`` batches are in flight, so the batches are cut while the
+        workers run the previous ones and neither side holds all of them at once. The window
+        is wide because the results are taken in order: a slow batch at its head stops new
+        submissions while the other workers finish theirs, and the alignment batches differ in
+        cost (related pairs are aligned whole, the others only around their anchors)."""
         token = uuid.uuid4().hex[:12]
         name = getattr(fn, "__name__", "batch")
         submitted = (self.client.submit(fn, batch, *args, key=f"govtext-{name}-{token}-{k}", pure=False)
                      for k, batch in enumerate(batches))
-        return _in_order(submitted, 2 * self.threads + 2, self._take)
+        return _in_order(submitted, 8 * self.threads + 2, self._take)
 
     @staticmethod
     def _take(fut: Any) -> Any:

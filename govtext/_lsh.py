@@ -89,6 +89,7 @@ from govtext._shingles import (
     _Incidence,
     _mix64,
     _param_error,
+    _searchsorted,
 )
 from govtext.exceptions import InvalidParameterError
 
@@ -701,8 +702,8 @@ def lsh_pairs(
             for c in ("i", "j", "intersection", "jaccard", "containment")]
     del parts
     stats["n_distinct_pairs"] = int(cols[0].size)
-    gi = np.searchsorted(reps, cols[0])
-    gj = np.searchsorted(reps, cols[1])
+    gi = _searchsorted(reps, cols[0])
+    gj = _searchsorted(reps, cols[1])
     ver = Pairs(gi, gj, cols[2], cols[3], cols[4], stats)
     if not expand:
         return ver, groups

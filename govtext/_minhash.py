@@ -52,6 +52,7 @@ from govtext._shingles import (
     _check_int,
     _mix64,
     _param_error,
+    _searchsorted,
     _unique,
 )
 
@@ -371,7 +372,7 @@ def group_duplicates(sets: ShingleSets | tuple[np.ndarray, np.ndarray]) -> Dupli
     reps = _unique(rep[rep >= 0])
     # CSR of members per representative (members ascending)
     members_sorted = ne[np.argsort(rep[ne], kind="stable")]
-    gsz = np.bincount(np.searchsorted(reps, rep[members_sorted]), minlength=reps.size)
+    gsz = np.bincount(_searchsorted(reps, rep[members_sorted]), minlength=reps.size)
     gindptr = np.zeros(reps.size + 1, dtype=np.int64)
     np.cumsum(gsz, out=gindptr[1:])
     return DuplicateGroups(rep, reps, gindptr, members_sorted, keys)

@@ -1246,6 +1246,23 @@ def test_covered_chars_in_chunks_is_brute_force(units, spans, chunk):
     assert got.dtype == np.int64 and got.tolist() == want
 
 
+@settings(max_examples=60, deadline=None)
+@given(jobs=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.booleans(),
+                               st.lists(st.tuples(*[st.integers(0, 10**7)] * 4), max_size=6)),
+                     max_size=12))
+def test_packed_alignment_jobs_round_trip(jobs):
+    """The alignment jobs sent to Dask workers as arrays come back as the same jobs, with the
+    same Python types (a related pair may have no anchor spans)."""
+    import govtext.reuse as reuse_mod
+
+    packed = reuse_mod._pack_jobs(jobs)
+    assert all(isinstance(x, np.ndarray) and x.dtype == np.int64 for x in packed)
+    back = reuse_mod._unpack_jobs(packed)
+    assert back == jobs
+    assert all(type(x) is int for job in back for x in (job[0], job[1], *(v for sp in job[3] for v in sp)))
+    assert all(type(job[2]) is bool for job in back)
+
+
 def test_n_jobs_gives_identical_frames(synth_small):
     corpus, _ = synth_small
     one = ReuseDetector(**FAST).fit(corpus)

@@ -835,3 +835,24 @@ def test_sparse_average_clusters_errors(args, match):
 
     with pytest.raises(InvalidParameterError, match=match):
         sparse_average_clusters(*args)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=st.lists(st.integers(-50, 50), max_size=300),
+       v=st.lists(st.integers(-60, 60), max_size=300),
+       small=st.booleans())
+def test_sorted_order_searches_equal_numpy(a, v, small):
+    """_searchsorted and _equal_range look the queries up in ascending order (cache-friendly
+    on large arrays) and put the answers back: the same positions as np.searchsorted, on
+    both sides, whether or not the sorted path is taken (thresholds lowered to 1)."""
+    a = np.sort(np.array(a, dtype=np.int64))
+    v = np.array(v, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as mp:
+        if small:
+            mp.setattr(shingles_mod, "_SORTED_QUERIES_MIN", 1)
+            mp.setattr(shingles_mod, "_SORTED_ARRAY_MIN", 1)
+        left = shingles_mod._searchsorted(a, v)
+        right = shingles_mod._searchsorted(a, v, side="right")
+        lo, hi = shingles_mod._equal_range(a, v)
+    assert left.tolist() == np.searchsorted(a, v).tolist() == lo.tolist()
+    assert right.tolist() == np.searchsorted(a, v, side="right").tolist() == hi.tolist()
