@@ -3171,8 +3171,8 @@ def _pack_jobs(jobs: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Alignment jobs ``(ra, rb, full, spans)`` as three int64 arrays: ``(ra, rb, full)`` rows,
     the offsets of each job's spans and the ``(a0, a1, b0, b1)`` span rows. A batch travels to
     a Dask worker as these: the client's ``submit`` walks lists and tuples of arguments in
-    search of futures (a quarter of a million items for the 3,000-report run's batches, about
-    1.5 s of the client's CPU), not arrays. :func:`_unpack_jobs` gives the jobs back."""
+    search of futures (226,000 items for the 3,000-report run's batches; under a second of the
+    client's CPU there), not arrays. :func:`_unpack_jobs` gives the jobs back."""
     head = np.array([(ra, rb, full) for ra, rb, full, _ in jobs], dtype=np.int64).reshape(-1, 3)
     ptr = np.zeros(len(jobs) + 1, dtype=np.int64)
     np.cumsum([len(job[3]) for job in jobs], out=ptr[1:])
